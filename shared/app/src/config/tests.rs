@@ -1,0 +1,91 @@
+use super::*;
+
+fn settings(pairs: &[(&str, &str)]) -> Settings {
+    Settings::default().with_layer(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+}
+
+const MINIMAL: &[(&str, &str)] =
+    &[("CF_API_URL", "https://api.example.com"), ("CF_USERNAME", "admin"), ("CF_PASSWORD", "pw-value-123")];
+
+#[test]
+fn minimal_user_configuration_runs_without_bosh() {
+    let (config, warnings) = Config::load(&settings(MINIMAL)).unwrap();
+    assert_eq!(config.foundation, "default");
+    assert_eq!(config.cache.ttl, Duration::from_secs(300));
+    assert!(config.bosh.is_none());
+    assert!(warnings.iter().any(|w| w.contains("BOSH_ENVIRONMENT")));
+    assert!(matches!(config.cf.credentials, CfCredentials::User { .. }));
+    assert_eq!(config.cf.oauth_client.0, "cf");
+    assert!(config.cf.oauth_client.1.is_empty());
+}
+
+#[test]
+fn missing_cf_variables_are_named() {
+    let err = Config::load(&settings(&[])).unwrap_err().to_string();
+    assert!(err.starts_with("CF_API_URL is required"), "{err}");
+    let err = Config::load(&settings(&[("CF_API_URL", "https://x")])).unwrap_err().to_string();
+    assert!(err.contains("CF_USERNAME"), "{err}");
+    let err = Config::load(&settings(&[("CF_API_URL", "https://x"), ("CF_USERNAME", "u")])).unwrap_err().to_string();
+    assert!(err.starts_with("CF_PASSWORD is required"), "{err}");
+    let err = Config::load(&settings(&[("CF_API_URL", "https://x"), ("CF_CLIENT_ID", "c")])).unwrap_err().to_string();
+    assert!(err.starts_with("CF_CLIENT_SECRET is required"), "{err}");
+}
+
+#[test]
+fn client_credentials_win_over_user_credentials() {
+    let mut pairs = MINIMAL.to_vec();
+    pairs.extend([("CF_CLIENT_ID", "analyzer"), ("CF_CLIENT_SECRET", "s3cr3t")]);
+    let (config, _) = Config::load(&settings(&pairs)).unwrap();
+    assert!(matches!(config.cf.credentials, CfCredentials::Client { ref client_id, .. } if client_id == "analyzer"));
+}
+
+#[test]
+fn bosh_needs_client_and_secret_and_pem() {
+    let mut pairs = MINIMAL.to_vec();
+    pairs.push(("BOSH_ENVIRONMENT", "10.0.0.6"));
+    let err = Config::load(&settings(&pairs)).unwrap_err().to_string();
+    assert!(err.starts_with("BOSH_CLIENT is required"), "{err}");
+    pairs.extend([("BOSH_CLIENT", "ops_manager"), ("BOSH_CLIENT_SECRET", "bosh-secret-value")]);
+    pairs.push(("BOSH_CA_CERT", "not a pem"));
+    let err = Config::load(&settings(&pairs)).unwrap_err().to_string();
+    assert!(err.starts_with("BOSH_CA_CERT is invalid"), "{err}");
+    assert!(!err.contains("not a pem"), "values are never echoed: {err}");
+    pairs.pop();
+    pairs.push(("BOSH_DEPLOYMENTS", "cf-abc, p-isolation-segment-x-def"));
+    let (config, _) = Config::load(&settings(&pairs)).unwrap();
+    let bosh = config.bosh.unwrap();
+    assert_eq!(bosh.deployments.unwrap(), ["cf-abc", "p-isolation-segment-x-def"]);
+    assert_eq!(bosh.retry.retries, 3);
+    assert_eq!(bosh.retry.base_delay, Duration::from_secs(1));
+}
+
+#[test]
+fn invalid_numbers_and_names_are_rejected_without_echoing_values() {
+    for (var, value) in
+        [("CACHE_TTL", "soon"), ("CACHE_TTL", "0"), ("FOUNDATION", "a b/c"), ("CF_SKIP_SSL_VALIDATION", "maybe")]
+    {
+        let mut pairs = MINIMAL.to_vec();
+        pairs.push((var, value));
+        let err = Config::load(&settings(&pairs)).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("{var} is invalid")), "{err}");
+        assert!(!err.contains(value), "{err}");
+    }
+}
+
+#[test]
+fn secret_store_layer_takes_precedence_over_the_environment() {
+    let s = settings(MINIMAL).with_priority_layer([("cf_password".to_owned(), "from-secret-store".to_owned())]);
+    let (config, _) = Config::load(&s).unwrap();
+    match config.cf.credentials {
+        CfCredentials::User { password, .. } => assert_eq!(password.expose(), "from-secret-store"),
+        CfCredentials::Client { .. } => panic!("expected user credentials"),
+    }
+}
+
+#[test]
+fn empty_values_count_as_unset() {
+    let mut pairs = MINIMAL.to_vec();
+    pairs.push(("BOSH_ENVIRONMENT", "  "));
+    let (config, _) = Config::load(&settings(&pairs)).unwrap();
+    assert!(config.bosh.is_none());
+}

@@ -1,0 +1,113 @@
+//! Route handlers. Each is a thin adapter: parse the query, ask the service, shape the JSON.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::ApiState;
+use super::error::ApiError;
+use super::metadata::{Metadata, rfc3339};
+use super::query::{AppsQuery, CellsQuery, CommonQuery};
+use super::views::{Apps, Cells, Dashboard, Segments};
+use crate::collector::unix_now;
+use crate::service::SourceHealth;
+
+type ApiResult = Result<Response, ApiError>;
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
+}
+
+/// `GET /api/dashboard`.
+pub(crate) async fn dashboard(
+    State(state): State<Arc<ApiState>>,
+    q: Result<Query<CommonQuery>, QueryRejection>,
+) -> ApiResult {
+    let q = query(q)?;
+    let view = state.service.foundation(q.freshness()).await?;
+    let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
+    Ok(Json(Dashboard::new(metadata, &view.analysis)).into_response())
+}
+
+/// `GET /api/cells`.
+pub(crate) async fn cells(
+    State(state): State<Arc<ApiState>>,
+    q: Result<Query<CellsQuery>, QueryRejection>,
+) -> ApiResult {
+    let q = query(q)?;
+    let view = state.service.foundation(q.freshness()).await?;
+    let cells = q.apply(&view.analysis.cells)?;
+    let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
+    Ok(Json(Cells { metadata, total: cells.len(), cells }).into_response())
+}
+
+/// `GET /api/segments`.
+pub(crate) async fn segments(
+    State(state): State<Arc<ApiState>>,
+    q: Result<Query<CommonQuery>, QueryRejection>,
+) -> ApiResult {
+    let q = query(q)?;
+    let view = state.service.foundation(q.freshness()).await?;
+    let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
+    Ok(Json(Segments { metadata, segments: &view.analysis.segments }).into_response())
+}
+
+/// `GET /api/apps`.
+pub(crate) async fn apps(State(state): State<Arc<ApiState>>, q: Result<Query<AppsQuery>, QueryRejection>) -> ApiResult {
+    let q = query(q)?;
+    let view = state.service.apps(q.freshness()).await?;
+    let page = q.apply(&view.apps)?;
+    let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
+    Ok(Json(Apps { metadata, total: page.total, limit: page.limit, offset: page.offset, apps: page.apps })
+        .into_response())
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    foundation: String,
+    timestamp: String,
+    cf_api: &'static str,
+    bosh_api: &'static str,
+    log_cache: &'static str,
+    cache: CacheHealth,
+}
+
+#[derive(Serialize)]
+struct CacheHealth {
+    backend: &'static str,
+    keys: Vec<SourceHealth>,
+}
+
+/// `GET /api/health`: always 200 while the process runs; the body says what works. It never
+/// contacts an upstream.
+pub(crate) async fn health(State(state): State<Arc<ApiState>>) -> ApiResult {
+    let report = state.service.health().await;
+    let statuses = [report.cf_api.status, report.bosh_api.status, report.log_cache.status];
+    let overall = if report.cf_api.status == "error" {
+        "error"
+    } else if statuses.iter().any(|s| matches!(*s, "degraded" | "error")) {
+        "degraded"
+    } else {
+        "ok"
+    };
+    Ok(Json(Health {
+        status: overall,
+        version: env!("CARGO_PKG_VERSION"),
+        foundation: state.service.settings().foundation.clone(),
+        timestamp: rfc3339(unix_now()),
+        cf_api: report.cf_api.status,
+        bosh_api: report.bosh_api.status,
+        log_cache: report.log_cache.status,
+        cache: CacheHealth {
+            backend: report.cache_backend,
+            keys: vec![report.cf_api, report.bosh_api, report.log_cache],
+        },
+    })
+    .into_response())
+}

@@ -1,0 +1,42 @@
+//! Starting a simulator and pointing the collector at it.
+
+#![allow(dead_code, unreachable_pub, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use capacity_app::Collector;
+use capacity_app::config::{Config, Settings};
+use capacity_clients::UpstreamMetrics;
+use capacity_sim::{Faults, Profile, SimConfig, SimHandle, Simulator};
+
+pub async fn sim(profile: Profile, faults: Faults) -> SimHandle {
+    Simulator::start(SimConfig { profile, seed: 7, faults, ..SimConfig::default() }).await.expect("simulator starts")
+}
+
+/// Environment-style settings for a simulator: user credentials, BOSH with fast polls and
+/// retries scaled down 100× (10 ms, 20 ms, 40 ms: the policy, not the wait, is under test).
+pub fn settings(sim: &SimHandle, extra: &[(&str, &str)]) -> Settings {
+    let c = &sim.credentials;
+    let mut pairs: Vec<(String, String)> = vec![
+        ("CF_API_URL".into(), sim.urls.cf.clone()),
+        ("CF_USERNAME".into(), c.cf_username.clone()),
+        ("CF_PASSWORD".into(), c.cf_password.clone()),
+        ("BOSH_ENVIRONMENT".into(), sim.urls.bosh.clone()),
+        ("BOSH_CLIENT".into(), c.bosh_client.clone()),
+        ("BOSH_CLIENT_SECRET".into(), c.bosh_client_secret.clone()),
+        ("BOSH_TASK_POLL_MS".into(), "10".into()),
+        ("BOSH_RETRY_BASE_MS".into(), "10".into()),
+    ];
+    pairs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    Settings::default().with_layer(pairs)
+}
+
+pub fn collector(sim: &SimHandle, extra: &[(&str, &str)]) -> (Collector, Arc<UpstreamMetrics>) {
+    let (config, _warnings) = Config::load(&settings(sim, extra)).expect("valid config");
+    let metrics = Arc::new(UpstreamMetrics::default());
+    (Collector::new(&config, metrics.clone()).expect("collector"), metrics)
+}
+
+pub fn config(sim: &SimHandle, extra: &[(&str, &str)]) -> Config {
+    Config::load(&settings(sim, extra)).expect("valid config").0
+}
