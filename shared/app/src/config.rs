@@ -154,6 +154,8 @@ pub struct Config {
     pub cache: CacheSettings,
     /// `CELL_MEMORY_MB`, `CHUNK_MB`.
     pub analysis: AnalysisOptions,
+    /// `REFRESH_MIN_AGE_SECS` (default 30): `?refresh=true` re-collects only data older than this.
+    pub refresh_min_age_secs: i64,
 }
 
 /// Something worth a warning at startup that does not stop it.
@@ -202,6 +204,7 @@ impl Config {
             )?),
             cache: CacheSettings { ttl, stale_for, table: s.get("CACHE_TABLE") },
             analysis: AnalysisOptions { chunk_mb, configured_cell_memory_mb, ..AnalysisOptions::default() },
+            refresh_min_age_secs: s.parse("REFRESH_MIN_AGE_SECS", 30i64, "seconds")?.max(0),
         };
         if config.cf.skip_tls_verify {
             warnings.push(

@@ -311,9 +311,12 @@ async fn malformed_bodies_are_typed_errors() {
 
 #[tokio::test]
 async fn bosh_ca_certificate_is_the_trusted_root() {
-    let sim = capacity_sim::Simulator::start(capacity_sim::SimConfig { bosh_tls: true, ..capacity_sim::SimConfig::default() })
-        .await
-        .expect("simulator starts");
+    let sim = capacity_sim::Simulator::start(capacity_sim::SimConfig {
+        bosh_tls: true,
+        ..capacity_sim::SimConfig::default()
+    })
+    .await
+    .expect("simulator starts");
     assert!(sim.urls.bosh.starts_with("https://"));
     let ca = sim.bosh_ca_pem().expect("generated CA");
     let (collector, _) = support::collector(&sim, &[("BOSH_CA_CERT", ca.as_str())]);

@@ -66,22 +66,32 @@ impl Endpoint {
     }
 }
 
-/// A router serving `endpoints`, with JSON 404 and 405 answers.
-pub fn router(state: Arc<ApiState>, endpoints: &[Endpoint]) -> Router {
+/// The routes of `endpoints`, without fallbacks (to merge into a larger router).
+pub fn api_routes(state: Arc<ApiState>, endpoints: &[Endpoint]) -> Router {
     let mut router = Router::new();
     for endpoint in endpoints {
         router = router.route(endpoint.path(), endpoint.handler());
     }
-    router
-        .fallback(|| async { ApiError::not_found() })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                axum::http::StatusCode::METHOD_NOT_ALLOWED,
-                "method not allowed",
-                "this route only answers GET",
-            )
-        })
-        .with_state(state)
+    router.with_state(state)
+}
+
+/// JSON 404 for an unknown route.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// JSON 405 for a known route called with another method.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed",
+        "this route does not accept that method",
+    )
+}
+
+/// A router serving `endpoints`, with JSON 404 and 405 answers: what a Lambda function runs.
+pub fn router(state: Arc<ApiState>, endpoints: &[Endpoint]) -> Router {
+    api_routes(state, endpoints).fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
 #[cfg(test)]

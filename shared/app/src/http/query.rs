@@ -14,10 +14,7 @@ use crate::service::Freshness;
 pub const APPS_DEFAULT_LIMIT: usize = 50;
 /// See [`APPS_DEFAULT_LIMIT`].
 pub const APPS_MAX_LIMIT: usize = 500;
-/// A refresh button press re-collects only data older than this (seconds).
-pub(crate) const MIN_REFRESH_AGE_SECS: i64 = 30;
-
-/// `?refresh=true`: re-collect unless the data is younger than [`MIN_REFRESH_AGE_SECS`].
+/// `?refresh=true`: re-collect unless the data is younger than `REFRESH_MIN_AGE_SECS`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CommonQuery {
@@ -29,13 +26,13 @@ pub(crate) struct CommonQuery {
 impl CommonQuery {
     /// The freshness this request asks for.
     #[must_use]
-    pub(crate) fn freshness(&self) -> Freshness {
-        refresh_freshness(self.refresh)
+    pub(crate) fn freshness(&self, min_age: i64) -> Freshness {
+        refresh_freshness(self.refresh, min_age)
     }
 }
 
-fn refresh_freshness(refresh: Option<bool>) -> Freshness {
-    if refresh == Some(true) { Freshness::RefreshIfOlderThan(MIN_REFRESH_AGE_SECS) } else { Freshness::Normal }
+fn refresh_freshness(refresh: Option<bool>, min_age: i64) -> Freshness {
+    if refresh == Some(true) { Freshness::RefreshIfOlderThan(min_age) } else { Freshness::Normal }
 }
 
 /// `GET /api/cells` parameters.
@@ -99,8 +96,8 @@ fn bounded_text(name: &str, value: Option<&String>) -> Result<Option<String>, Ap
 impl CellsQuery {
     /// Freshness requested.
     #[must_use]
-    pub(crate) fn freshness(&self) -> Freshness {
-        refresh_freshness(self.refresh)
+    pub(crate) fn freshness(&self, min_age: i64) -> Freshness {
+        refresh_freshness(self.refresh, min_age)
     }
 
     /// Filters and sorts cells.
@@ -144,8 +141,8 @@ pub(crate) struct AppsPage<'a> {
 impl AppsQuery {
     /// Freshness requested.
     #[must_use]
-    pub(crate) fn freshness(&self) -> Freshness {
-        refresh_freshness(self.refresh)
+    pub(crate) fn freshness(&self, min_age: i64) -> Freshness {
+        refresh_freshness(self.refresh, min_age)
     }
 
     /// Filters, sorts and pages apps.

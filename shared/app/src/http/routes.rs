@@ -28,7 +28,7 @@ pub(crate) async fn dashboard(
     q: Result<Query<CommonQuery>, QueryRejection>,
 ) -> ApiResult {
     let q = query(q)?;
-    let view = state.service.foundation(q.freshness()).await?;
+    let view = state.service.foundation(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
     Ok(Json(Dashboard::new(metadata, &view.analysis)).into_response())
 }
@@ -39,7 +39,7 @@ pub(crate) async fn cells(
     q: Result<Query<CellsQuery>, QueryRejection>,
 ) -> ApiResult {
     let q = query(q)?;
-    let view = state.service.foundation(q.freshness()).await?;
+    let view = state.service.foundation(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
     let cells = q.apply(&view.analysis.cells)?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
     Ok(Json(Cells { metadata, total: cells.len(), cells }).into_response())
@@ -51,7 +51,7 @@ pub(crate) async fn segments(
     q: Result<Query<CommonQuery>, QueryRejection>,
 ) -> ApiResult {
     let q = query(q)?;
-    let view = state.service.foundation(q.freshness()).await?;
+    let view = state.service.foundation(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
     Ok(Json(Segments { metadata, segments: &view.analysis.segments }).into_response())
 }
@@ -59,7 +59,7 @@ pub(crate) async fn segments(
 /// `GET /api/apps`.
 pub(crate) async fn apps(State(state): State<Arc<ApiState>>, q: Result<Query<AppsQuery>, QueryRejection>) -> ApiResult {
     let q = query(q)?;
-    let view = state.service.apps(q.freshness()).await?;
+    let view = state.service.apps(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
     let page = q.apply(&view.apps)?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
     Ok(Json(Apps { metadata, total: page.total, limit: page.limit, offset: page.offset, apps: page.apps })

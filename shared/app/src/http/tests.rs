@@ -65,6 +65,7 @@ fn app_with(upstreams: FixedUpstreams) -> (Router, Arc<FixedUpstreams>) {
         lease_poll: std::time::Duration::from_millis(10),
         failure_backoff_secs: 30,
         analysis: capacity_core::AnalysisOptions::default(),
+        refresh_min_age_secs: 30,
     };
     let service = Arc::new(CapacityService::new(upstreams.clone(), Arc::new(MemoryCache::new()), settings));
     (router(Arc::new(ApiState { service }), &Endpoint::ALL), upstreams)

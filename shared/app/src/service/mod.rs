@@ -66,6 +66,8 @@ pub struct ServiceSettings {
     pub failure_backoff_secs: i64,
     /// Analysis options.
     pub analysis: AnalysisOptions,
+    /// A refresh request re-collects only data older than this (seconds).
+    pub refresh_min_age_secs: i64,
 }
 
 impl ServiceSettings {
@@ -81,6 +83,7 @@ impl ServiceSettings {
             lease_poll: slot::DEFAULT_LEASE_POLL,
             failure_backoff_secs: 30,
             analysis: config.analysis.clone(),
+            refresh_min_age_secs: config.refresh_min_age_secs,
         }
     }
 }

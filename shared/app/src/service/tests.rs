@@ -24,6 +24,7 @@ fn settings(ttl_secs: i64) -> ServiceSettings {
         lease_poll: Duration::from_millis(20),
         failure_backoff_secs: 30,
         analysis: AnalysisOptions::default(),
+        refresh_min_age_secs: 30,
     }
 }
 

@@ -56,7 +56,7 @@ fn vitals(vm: &Vm, cell: Option<&Cell>, now: i64) -> Value {
         Some(c) => c.cpu_centi_total / 100 + rng.below(40),
         None => rng.range(5, 60),
     };
-    let vm_percent = busy_centi as f64 / f64::from(vm.cpus.max(1));
+    let vm_percent = (busy_centi as f64 / f64::from(vm.cpus.max(1))).min(97.0);
     let user = vm_percent * 0.8;
     let sys = vm_percent * 0.2 + 0.4;
     let wait = rng.unit() * 1.5;

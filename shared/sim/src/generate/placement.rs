@@ -128,7 +128,8 @@ fn fill_usage(rng: &mut SplitMix64, inst: &mut Instance, memory_mb: u64, disk_mb
     let disk_share = 0.05 + 0.30 * rng.unit();
     inst.disk_bytes = (disk_mb as f64 * MIB as f64 * disk_share) as u64 + rng.below(4096);
     let load = rng.unit();
-    inst.cpu_centi = (load * load * 6_000.0) as u32 + 10;
+    // Most apps idle; a few use up to an eighth of a core.
+    inst.cpu_centi = (load * load * 1_200.0) as u32 + 10;
     inst.uptime_secs = rng.range(120, 86_400 * 40) as u32;
 }
 
