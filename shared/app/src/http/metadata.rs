@@ -61,7 +61,8 @@ pub fn rfc3339(unix: i64) -> String {
 
 fn info(meta: &SourceMeta, now: i64) -> SourceInfo {
     let status = match meta.status {
-        None => "not_used",
+        _ if !meta.used => "not_used",
+        None => "unknown",
         Some(FetchStatus::Fresh) => "fresh",
         Some(FetchStatus::Stale) => "stale",
         Some(FetchStatus::Unavailable) => "unavailable",

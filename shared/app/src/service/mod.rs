@@ -260,7 +260,13 @@ impl CapacityService {
     /// Apps only: needs CF alone, so it never waits on BOSH or Log Cache.
     pub async fn apps(&self, freshness: Freshness) -> Result<AppsView, AppError> {
         let cf = self.cf(freshness).await?;
-        let sources = [SourceMeta::of(&cf), SourceMeta::skipped(), SourceMeta::skipped()];
+        let now = crate::collector::unix_now();
+        let known = |(memo, _): (Option<(i64, i64)>, Option<String>)| memo.map(|(at, until)| (at, now < until));
+        let sources = [
+            SourceMeta::of(&cf),
+            SourceMeta::skipped(known(self.bosh.known_state(now))),
+            SourceMeta::skipped(known(self.log_cache.known_state(now))),
+        ];
         let mut memo = self.apps.lock().await;
         if let Some((_, apps)) = memo.as_ref().filter(|(v, _)| *v == cf.version) {
             return Ok(AppsView { apps: apps.clone(), sources });

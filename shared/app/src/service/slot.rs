@@ -173,8 +173,16 @@ where
         }
         ctx.metrics.cache_miss(self.name);
         if !self.lease(ctx, now).await {
+            tracing::debug!(source = self.name, "lease held elsewhere; waiting for its result");
             return self.wait_for_other_instance(ctx, freshness).await;
         }
+        // Another instance may have written and released its lease since we looked.
+        if let Some(hit) = self.store_if_satisfies(ctx, unix_now(), freshness).await {
+            self.release(ctx).await;
+            ctx.metrics.cache_hit(self.name);
+            return Ok(hit);
+        }
+        tracing::debug!(source = self.name, holder = ctx.holder, "lease taken; refreshing");
         let started = Instant::now();
         let outcome = refresh().await;
         ctx.metrics.refresh_finished(self.name, started.elapsed(), outcome.is_ok());
@@ -192,10 +200,14 @@ where
                 self.fallback(unix_now(), error, ctx)
             }
         };
+        self.release(ctx).await;
+        result
+    }
+
+    async fn release(&self, ctx: &SlotContext<'_>) {
         if let Err(e) = ctx.store.release_lease(&self.key, ctx.holder).await {
             tracing::warn!(source = self.name, error = %e, "could not release the refresh lease");
         }
-        result
     }
 
     /// What this process knows without I/O: the memo's (written_at, fresh_until) and the reason of
@@ -303,23 +315,34 @@ where
     }
 
     /// Another process holds the lease: poll the cache until its result lands, then fall back
-    /// to stale data, then give up with "refresh in progress".
+    /// to stale data, then give up with "refresh in progress". Any value that satisfies the
+    /// requested freshness ends the wait, whoever wrote it: another request of this process may
+    /// already have adopted the other instance's result.
     async fn wait_for_other_instance(
         &self,
         ctx: &SlotContext<'_>,
         freshness: Freshness,
     ) -> Result<Fetched<T>, RefreshError> {
         let deadline = Instant::now() + ctx.settings.lease_wait;
-        let known = lock(&self.memo).as_ref().map(|m| m.version.clone());
         while Instant::now() < deadline {
             tokio::time::sleep(ctx.settings.lease_poll).await;
             let now = unix_now();
-            if let Ok(Some(entry)) = ctx.store.get(&self.key, now).await {
-                let newer = known.as_deref() != Some(entry.version.as_str());
-                let usable = newer && satisfies(entry.written_at, entry.fresh_until, now, freshness);
-                if let Some(memo) = if usable { self.adopt(entry).await } else { None } {
-                    return Ok(Fetched::from_memo(&memo, FetchStatus::Fresh, false, None));
+            if let Some(hit) = self.memo_if_satisfies(now, freshness) {
+                return Ok(hit);
+            }
+            let entry = match ctx.store.get(&self.key, now).await {
+                Ok(entry) => entry,
+                Err(e) => {
+                    tracing::warn!(source = self.name, error = %e, "cache read failed while waiting for a refresh");
+                    None
                 }
+            };
+            let usable = entry.filter(|e| satisfies(e.written_at, e.fresh_until, now, freshness));
+            if let Some(memo) = match usable {
+                Some(entry) => self.adopt(entry).await,
+                None => None,
+            } {
+                return Ok(Fetched::from_memo(&memo, FetchStatus::Fresh, false, None));
             }
         }
         self.warm_from_store(ctx).await;

@@ -33,10 +33,16 @@ impl SourceMeta {
         }
     }
 
-    /// A source the view does not need.
+    /// A source the view does not need, described by what this process last saw of it.
     #[must_use]
-    pub fn skipped() -> Self {
-        Self { used: false, status: None, collected_at: None, refreshed: false, reason: None }
+    pub fn skipped(known: Option<(i64, bool)>) -> Self {
+        Self {
+            used: false,
+            status: known.map(|(_, fresh)| if fresh { FetchStatus::Fresh } else { FetchStatus::Stale }),
+            collected_at: known.map(|(at, _)| at),
+            refreshed: false,
+            reason: None,
+        }
     }
 
     /// A read that failed outright.

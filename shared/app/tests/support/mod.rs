@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub, clippy::expect_used)]
 
+pub mod moto;
+
 use std::sync::Arc;
 
 use capacity_app::Collector;
@@ -39,4 +41,44 @@ pub fn collector(sim: &SimHandle, extra: &[(&str, &str)]) -> (Collector, Arc<Ups
 
 pub fn config(sim: &SimHandle, extra: &[(&str, &str)]) -> Config {
     Config::load(&settings(sim, extra)).expect("valid config").0
+}
+
+/// Requests of one cold collect, per upstream: the floor of the request plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Floor {
+    pub cf: u64,
+    pub uaa: u64,
+    pub bosh: u64,
+    pub bosh_uaa: u64,
+    pub log_cache: u64,
+}
+
+impl Floor {
+    pub fn total(&self) -> u64 {
+        self.cf + self.uaa + self.bosh + self.bosh_uaa + self.log_cache
+    }
+}
+
+/// GET / + list pages + segment relationships + one stats call per started process; one CF
+/// token; BOSH info, deployments and per deployment the 302, the task polls and the output;
+/// one BOSH token; one PromQL query per rep gauge.
+pub fn floor(truth: &capacity_sim::GroundTruth, task_polls: u64) -> Floor {
+    let pages = |n: u64| n.div_ceil(5000).max(1);
+    let c = &truth.counts;
+    Floor {
+        cf: 1
+            + pages(c.orgs)
+            + pages(c.spaces)
+            + pages(c.isolation_segments)
+            + pages(c.apps)
+            + pages(c.processes)
+            + c.isolation_segments
+            + c.non_shared_segments
+            + c.entitled_orgs
+            + c.processes_with_stats,
+        uaa: 1,
+        bosh: 2 + c.cell_deployments * (2 + task_polls),
+        bosh_uaa: 1,
+        log_cache: capacity_clients::log_cache::REP_GAUGES.len() as u64,
+    }
 }
