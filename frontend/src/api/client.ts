@@ -1,0 +1,231 @@
+// The one place that talks HTTP to the capacity API: builds URLs from VITE_API_URL, attaches
+// credentials (a seam for UAA sign-in), parses the API's error JSON, retries "refresh in
+// progress", and reports download progress.
+
+import type { ApiErrorBody, AppsQuery, AppsResponse, CellsResponse, DashboardResponse, HealthResponse, SegmentsResponse } from './types';
+
+/** A failed API call, carrying what the API said. `status` is 0 when no response arrived. */
+export class ApiError extends Error {
+  readonly status: number;
+  /** Short summary (the API's `error`). */
+  readonly summary: string;
+  /** Explanation safe to show (the API's `details`). */
+  readonly details: string;
+  /** Seconds the API asked us to wait (`Retry-After`). */
+  readonly retryAfter: number | null;
+
+  constructor(status: number, summary: string, details: string, retryAfter: number | null = null) {
+    super(details ? `${summary}: ${details}` : summary);
+    this.name = 'ApiError';
+    this.status = status;
+    this.summary = summary;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Returns a bearer token, or null when not signed in. */
+export type TokenProvider = () => string | null | Promise<string | null>;
+
+/** Where a request is: waiting for the server, then receiving `bytes`. */
+export interface Progress {
+  phase: 'waiting' | 'receiving';
+  bytes: number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Ask the API to re-collect unless its data is very young (`?refresh=true`). */
+  refresh?: boolean;
+  onProgress?: (progress: Progress) => void;
+}
+
+export type Params = Record<string, string | number | boolean | null | undefined>;
+
+export interface ClientOptions {
+  /** API origin (and optional path prefix); '' means same origin. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  getToken?: TokenProvider;
+  /** Called on 401 so a sign-in flow can start. */
+  onUnauthorized?: (error: ApiError) => void;
+  /** Retries of a 503 that carries Retry-After (e.g. "refresh in progress"). */
+  maxRetries?: number;
+  /** Longest Retry-After honoured automatically (seconds). */
+  maxRetryAfter?: number;
+}
+
+/** Normalises a configured base URL: no trailing slash; '' for same origin. */
+export function normaliseBase(base: string | undefined | null): string {
+  const trimmed = (base ?? '').trim();
+  return trimmed.replace(/\/+$/, '');
+}
+
+/** `base + path + ?query`, leaving out empty parameters. */
+export function buildUrl(base: string, path: string, params: Params = {}): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    query.append(key, String(value));
+  }
+  const qs = query.toString();
+  const p = path.startsWith('/') ? path : `/${path}`;
+  return `${normaliseBase(base)}${p}${qs ? `?${qs}` : ''}`;
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'string';
+}
+
+function parseRetryAfter(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header.trim());
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/** Turns a non-2xx response into an ApiError, preferring the API's own JSON message. */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // The body is optional; the status is enough.
+  }
+  try {
+    const body: unknown = JSON.parse(text);
+    if (isErrorBody(body)) {
+      return new ApiError(response.status, body.error, body.details ?? '', retryAfter);
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall through.
+  }
+  const summary = response.statusText || `HTTP ${response.status}`;
+  const details = text && text.length <= 300 && !text.trimStart().startsWith('<') ? text.trim() : '';
+  return new ApiError(response.status, summary, details, retryAfter);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
+  });
+}
+
+async function readBody(response: Response, onProgress?: (p: Progress) => void): Promise<string> {
+  if (!onProgress || !response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+    onProgress({ phase: 'receiving', bytes });
+  }
+  return text + decoder.decode();
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private getToken: TokenProvider | null;
+  private readonly onUnauthorized: ((error: ApiError) => void) | null;
+  private readonly maxRetries: number;
+  private readonly maxRetryAfter: number;
+
+  constructor(options: ClientOptions = {}) {
+    this.baseUrl = normaliseBase(options.baseUrl);
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.getToken = options.getToken ?? null;
+    this.onUnauthorized = options.onUnauthorized ?? null;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.maxRetryAfter = options.maxRetryAfter ?? 10;
+  }
+
+  /** Installs the sign-in seam: every request carries `Authorization: Bearer <token>`. */
+  setTokenProvider(provider: TokenProvider | null): void {
+    this.getToken = provider;
+  }
+
+  url(path: string, params: Params = {}): string {
+    return buildUrl(this.baseUrl, path, params);
+  }
+
+  /** GET a JSON document; throws ApiError (or the AbortError when aborted). */
+  async get<T>(path: string, params: Params = {}, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, options.refresh ? { ...params, refresh: true } : params);
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.getToken ? await this.getToken() : null;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    for (let attempt = 0; ; attempt++) {
+      options.onProgress?.({ phase: 'waiting', bytes: 0 });
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, { headers, signal: options.signal, credentials: 'same-origin' });
+      } catch (error) {
+        if (isAbort(error) || options.signal?.aborted) throw error;
+        throw new ApiError(0, 'Cannot reach the API', `${url}: ${(error as Error).message || 'network error'}`);
+      }
+      if (response.ok) {
+        const text = await readBody(response, options.onProgress);
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw new ApiError(response.status, 'Unreadable response', `${path} did not return JSON`);
+        }
+      }
+      const error = await errorFromResponse(response);
+      if (error.status === 401) this.onUnauthorized?.(error);
+      const retryable =
+        error.status === 503 && error.retryAfter !== null && error.retryAfter <= this.maxRetryAfter && attempt < this.maxRetries;
+      if (!retryable) throw error;
+      await sleep((error.retryAfter ?? 1) * 1000, options.signal);
+    }
+  }
+
+  health(options?: RequestOptions): Promise<HealthResponse> {
+    return this.get('/api/health', {}, options);
+  }
+
+  dashboard(options?: RequestOptions): Promise<DashboardResponse> {
+    return this.get('/api/dashboard', {}, options);
+  }
+
+  /** Every cell (filtering and sorting happen in the browser: the list is complete). */
+  cells(options?: RequestOptions): Promise<CellsResponse> {
+    return this.get('/api/cells', {}, options);
+  }
+
+  segments(options?: RequestOptions): Promise<SegmentsResponse> {
+    return this.get('/api/segments', {}, options);
+  }
+
+  /** One page of apps, filtered and sorted by the server. */
+  apps(query: AppsQuery, options?: RequestOptions): Promise<AppsResponse> {
+    return this.get('/api/apps', { ...query }, options);
+  }
+}
+
+/** The API origin chosen at build time: same origin unless VITE_API_URL is set. */
+export const API_BASE = normaliseBase(import.meta.env.VITE_API_URL);
+
+/** The client the app uses (tests inject their own through ApiProvider). */
+export const defaultClient = new ApiClient({ baseUrl: API_BASE });

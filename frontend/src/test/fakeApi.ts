@@ -1,0 +1,23 @@
+import { ApiClient } from '../api/client';
+
+export type Handler = (url: URL) => unknown | Response | Promise<unknown | Response>;
+
+/** A real ApiClient whose fetch answers from handlers keyed by path; records every URL asked. */
+export function fakeApi(handlers: Record<string, Handler>) {
+  const calls: URL[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input), 'http://dashboard.test');
+    calls.push(url);
+    const handler = handlers[url.pathname];
+    if (!handler) return new Response(JSON.stringify({ error: 'not found', details: 'no such API route', code: 404 }), { status: 404 });
+    if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    const result = await handler(url);
+    if (result instanceof Response) return result;
+    return new Response(JSON.stringify(result), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return { client: new ApiClient({ fetch, maxRetries: 0 }), calls };
+}
+
+export function errorResponse(status: number, error: string, details: string): Response {
+  return new Response(JSON.stringify({ error, details, code: status }), { status, headers: { 'content-type': 'application/json' } });
+}
