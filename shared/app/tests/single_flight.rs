@@ -57,7 +57,6 @@ async fn in_memory_cache_one_collect_for_100_cold_requests() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dynamodb_cache_one_collect_across_four_instances() {
-    let _ = tracing_subscriber::fmt().with_env_filter("capacity_app=debug").with_test_writer().try_init();
     let sim = support::sim(Profile::Small, Faults::default()).await;
     let client = aws_sdk_dynamodb::Client::new(&support::moto::sdk_config().await);
     let table = support::moto::unique_table("single-flight");
