@@ -8,6 +8,7 @@
 //!   following the capacity model in `DESIGN.md` (each formula is documented where it lives).
 
 pub mod analysis;
+pub mod planning;
 pub mod snapshot;
 pub mod units;
 
