@@ -77,13 +77,17 @@ async fn every_function_answers_its_event() {
         (Endpoint::Cells, "cells.json", "cells"),
         (Endpoint::Apps, "apps.json", "apps"),
         (Endpoint::Segments, "segments.json", "segments"),
+        (Endpoint::Scenario, "scenario.json", "verdict"),
+        (Endpoint::Recommendations, "recommendations.json", "recommendations"),
+        (Endpoint::SnapshotExport, "snapshot.json", "schema_version"),
+        (Endpoint::SnapshotImport, "snapshot-import.json", "snapshot"),
     ];
     for (endpoint, file, key) in cases {
         let router = capacity_lambda::function_router(&app, &[endpoint]);
         let (wire, body) = invoke(router, &event_file(file)).await;
         assert_eq!(wire["statusCode"], 200, "{file}: {wire}");
         assert!(body.get(key).is_some(), "{file}: {body}");
-        if endpoint != Endpoint::Health {
+        if !matches!(endpoint, Endpoint::Health | Endpoint::SnapshotExport | Endpoint::SnapshotImport) {
             assert_eq!(body["metadata"]["bosh_available"], true, "{file}");
         }
     }

@@ -19,6 +19,9 @@ pub struct ApiError {
     pub details: String,
     /// HTTP status.
     pub code: u16,
+    /// Field-level problems of a request body.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<capacity_core::planning::FieldError>,
     /// `Retry-After` seconds, when waiting helps.
     #[serde(skip)]
     pub retry_after: Option<u64>,
@@ -28,13 +31,28 @@ impl ApiError {
     /// An error with this status.
     #[must_use]
     pub fn new(status: StatusCode, error: &str, details: impl Into<String>) -> Self {
-        Self { error: error.to_owned(), details: details.into(), code: status.as_u16(), retry_after: None }
+        Self {
+            error: error.to_owned(),
+            details: details.into(),
+            code: status.as_u16(),
+            fields: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// 400 with a field-level explanation.
     #[must_use]
     pub fn bad_request(details: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad request", details)
+    }
+
+    /// 400 listing every invalid field.
+    #[must_use]
+    pub fn invalid_fields(error: capacity_core::planning::PlanningError) -> Self {
+        let mut api = Self::bad_request(error.to_string());
+        api.error = "invalid input".to_owned();
+        api.fields = error.errors;
+        api
     }
 
     /// 404 for an unknown route.

@@ -2,6 +2,7 @@
 
 mod error;
 mod metadata;
+mod planning;
 mod query;
 mod routes;
 mod views;
@@ -13,7 +14,7 @@ pub use query::{APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT};
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{MethodRouter, get};
+use axum::routing::{MethodRouter, get, post};
 
 use crate::service::CapacityService;
 
@@ -37,11 +38,29 @@ pub enum Endpoint {
     Apps,
     /// `GET /api/segments`.
     Segments,
+    /// `POST /api/scenario`.
+    Scenario,
+    /// `GET /api/recommendations`.
+    Recommendations,
+    /// `GET /api/snapshot`.
+    SnapshotExport,
+    /// `POST /api/snapshot/import`.
+    SnapshotImport,
 }
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Self; 5] = [Self::Health, Self::Dashboard, Self::Cells, Self::Apps, Self::Segments];
+    pub const ALL: [Self; 9] = [
+        Self::Health,
+        Self::Dashboard,
+        Self::Cells,
+        Self::Apps,
+        Self::Segments,
+        Self::Scenario,
+        Self::Recommendations,
+        Self::SnapshotExport,
+        Self::SnapshotImport,
+    ];
 
     /// Its path.
     #[must_use]
@@ -52,6 +71,10 @@ impl Endpoint {
             Self::Cells => "/api/cells",
             Self::Apps => "/api/apps",
             Self::Segments => "/api/segments",
+            Self::Scenario => "/api/scenario",
+            Self::Recommendations => "/api/recommendations",
+            Self::SnapshotExport => "/api/snapshot",
+            Self::SnapshotImport => "/api/snapshot/import",
         }
     }
 
@@ -62,6 +85,10 @@ impl Endpoint {
             Self::Cells => get(routes::cells),
             Self::Apps => get(routes::apps),
             Self::Segments => get(routes::segments),
+            Self::Scenario => post(planning::scenario),
+            Self::Recommendations => get(planning::recommendations),
+            Self::SnapshotExport => get(planning::export),
+            Self::SnapshotImport => post(planning::import),
         }
     }
 }

@@ -204,7 +204,7 @@ pub(crate) fn warnings(r: &Resolved, current: &Figures, proposed: &Figures) -> V
                     gib(proposed.allocated_mb)
                 ),
                 caused_by: mem_change.clone(),
-                fixes: Vec::new(),
+                fixes: host_loss_fix(h.hosts, proposed).into_iter().collect(),
             });
         }
         if !h.fits {
@@ -317,4 +317,14 @@ pub(crate) fn verdict(_r: &Resolved, _proposed: &Figures, warnings: &[Warning]) 
     } else {
         Verdict { status: VerdictStatus::FitsWithWarnings, reasons: concerns }
     }
+}
+
+/// Fewest extra hosts after which losing one host still leaves room: cells spread over more
+/// hosts, so one host carries ⌈cells ÷ hosts⌉ fewer of them.
+fn host_loss_fix(hosts: u32, p: &Figures) -> Option<Fix> {
+    let largest = p.segments.iter().map(|s| s.largest_cell_mb).max()?;
+    let survives = |h: u64| p.allocated_mb <= p.capacity_mb.saturating_sub(p.cells.div_ceil(h) * largest);
+    let extra = (1..=10_000u64).find(|extra| survives(u64::from(hosts) + extra))?;
+    #[allow(clippy::cast_precision_loss)]
+    Some(Fix::new(format!("spread the cells over {extra} more host(s)"), "hosts", (u64::from(hosts) + extra) as f64))
 }

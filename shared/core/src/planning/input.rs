@@ -174,7 +174,8 @@ impl ScenarioInput {
             },
             None => model.segments.iter().filter(|s| !s.cells.is_empty()).map(|s| s.name.clone()).collect(),
         };
-        if self.segment.is_none() && self.cell_count.is_some() && segments.len() > 1 {
+        let count_valid = !e.errors.iter().any(|f| f.field == "cell_count");
+        if self.segment.is_none() && self.cell_count.is_some() && segments.len() > 1 && count_valid {
             e.push("cell_count", "applies to one segment: set segment as well");
         }
         if self.segment.is_none() && segments.is_empty() && e.is_empty() {
