@@ -6,10 +6,20 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { AppsResponse, CellsResponse, DashboardResponse, SegmentsResponse } from '../src/api/types';
+import type {
+  AppsResponse,
+  CellsResponse,
+  DashboardResponse,
+  ImportResponse,
+  ScenarioRequest,
+  ScenarioResponse,
+  SegmentsResponse,
+} from '../src/api/types';
 import { formatChunk, formatCount, formatMiB, formatPercent } from '../src/lib/format';
 import { nMinusOneStatus } from '../src/lib/derive';
-import { getJson, launchBrowser, SCREENSHOTS, setFaults, type DemoEndpoints } from './harness';
+import { VERDICT_LABEL, verdictRank } from '../src/lib/planning';
+import { comparisonRows } from '../src/lib/scenarioFigures';
+import { getJson, launchBrowser, postJson, REPO, SCREENSHOTS, setFaults, type DemoEndpoints } from './harness';
 
 // Started once by globalSetup.ts; stopped (by PID) after the run.
 const server: DemoEndpoints = inject('server');
@@ -229,6 +239,80 @@ describe('dashboard against capacity-server --demo', () => {
     await page.getByTestId('page-next').click();
     await expect.poll(() => asked.at(-1)?.searchParams.get('offset')).toBe('50');
     await expect.poll(() => text('[data-testid="page-info"]')).toBe(`Page 2 of ${Math.ceil(first.total / 50)}`);
+  });
+
+  it('plans a scenario: breaks N−1, applies a fix, imports a snapshot, exports a report', async () => {
+    const scenarios: ScenarioRequest[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/scenario') scenarios.push(JSON.parse(r.postData() ?? '{}') as ScenarioRequest);
+    });
+    await go('Planning');
+    await page.getByTestId('verdict').waitFor();
+    expect(await page.title()).toBe('Planning · Diego Capacity Analyzer');
+    const verdictStatus = () => page.getByTestId('verdict').getAttribute('data-status');
+    const proposed = (row: string) => text(`[data-testid="compare-table"] [data-row="${row}"] [data-field="proposed"]`);
+
+    // Shrink the shared segment to six 4 vCPU × 16 GB cells: it no longer fits, N−1 fails.
+    await page.getByLabel('Segment', { exact: true }).selectOption('shared');
+    await page.getByLabel('Cell size', { exact: true }).selectOption('4x16');
+    await page.getByLabel('Cell count', { exact: true }).fill('6');
+    const broken = { scenario: { segment: 'shared', cell: { memory_gb: 16, vcpus: 4 }, cell_count: 6 } };
+    const expected = await postJson<ScenarioResponse>(server, '/api/scenario', broken);
+    expect(expected.proposed.n_minus_one.fits).toBe(false);
+    await expect.poll(() => scenarios.some((b) => JSON.stringify(b) === JSON.stringify(broken))).toBe(true);
+    await expect.poll(verdictStatus).toBe(expected.verdict.status);
+    expect(await text('[data-testid="verdict"] .verdict-label')).toBe(VERDICT_LABEL[expected.verdict.status]);
+    const rows = comparisonRows(expected.current, expected.proposed);
+    await expect.poll(() => proposed('n1-util')).toBe(rows.find((r) => r.id === 'n1-util')?.proposed);
+    expect(await proposed('capacity')).toBe(rows.find((r) => r.id === 'capacity')?.proposed);
+    expect(await page.getByTestId('warning').count()).toBe(expected.warnings.length);
+    expect(expected.warnings.length).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="warning"][data-code="n_minus_one_fails"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="bottlenecks"] li.constraining').getAttribute('data-resource')).toBe(
+      expected.bottlenecks.find((b) => b.constraining)?.resource,
+    );
+    await screenshot('planning');
+    await audit('planning');
+
+    // Apply the first fix: the cell count it names, and a better verdict.
+    const fix = expected.warnings.flatMap((w) => w.fixes)[0]!;
+    expect(fix.field).toBe('cell_count');
+    await page.getByTestId('apply-fix').first().click();
+    const fixed = { scenario: { ...broken.scenario, cell_count: fix.value } };
+    const after = await postJson<ScenarioResponse>(server, '/api/scenario', fixed);
+    expect(verdictRank(after.verdict.status)).toBeGreaterThan(verdictRank(expected.verdict.status));
+    await expect.poll(verdictStatus).toBe(after.verdict.status);
+    expect(await page.getByLabel('Cell count', { exact: true }).inputValue()).toBe(String(fix.value));
+    expect(await proposed('cells')).toBe(formatCount(fix.value));
+    expect(page.url()).toContain('#/planning?scenario=');
+
+    // Import the peer tool's sample and plan it as it is.
+    const imported = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/snapshot/import');
+    await page.getByTestId('snapshot-file').setInputFiles(path.join(REPO, 'docs', 'scenarios', 'lab-foundation.json'));
+    const snapshot = ((await (await imported).json()) as ImportResponse).snapshot;
+    await expect.poll(() => page.getByTestId('source-snapshot').isChecked()).toBe(true);
+    await page.getByTestId('reset').click();
+    const lab = await postJson<ScenarioResponse>(server, '/api/scenario', { scenario: {}, snapshot });
+    await expect.poll(() => text('[data-testid="verdict"] .verdict-scope')).toBe(`${lab.foundation}, every segment with cells`);
+    await expect.poll(verdictStatus).toBe(lab.verdict.status);
+    expect(scenarios.at(-1)).toEqual({ scenario: {}, snapshot });
+    expect(await proposed('cells')).toBe(formatCount(lab.proposed.cells));
+    expect(await page.getByTestId('gauge-host-memory').getByRole('meter').count()).toBe(2);
+    expect(await page.getByTestId('gauge-host-loss').getByRole('meter').last().getAttribute('aria-valuenow')).toBe(
+      String(Math.round(lab.proposed.hosts!.host_loss_utilization_percent! * 10) / 10),
+    );
+    await screenshot('planning-snapshot');
+    await audit('planning (snapshot)');
+
+    // The Markdown report downloads from the page (a Blob: nothing for the CSP to block).
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-report').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^planning-example-lab-foundation-all-\d{8}-\d{4}\.md$/);
+    const report = readFileSync(await file.path(), 'utf8');
+    expect(report).toContain(`# Capacity plan: ${lab.foundation}`);
+    expect(report).toContain(`## Verdict: ${VERDICT_LABEL[lab.verdict.status]}`);
+    expect(report).toContain('from an imported snapshot (Example Lab Foundation, lab-foundation.json)');
   });
 
   it('names BOSH in a banner after a BOSH fault and a refresh, and recovers', async () => {

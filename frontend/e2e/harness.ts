@@ -199,3 +199,13 @@ export async function getJson<T>(server: DemoEndpoints, pathAndQuery: string): P
   if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
+
+export async function postJson<T>(server: DemoEndpoints, pathAndQuery: string, body: unknown): Promise<T> {
+  const response = await fetch(`${server.url}${pathAndQuery}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${pathAndQuery}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

@@ -3,6 +3,7 @@ import { render } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { dashboard } from './test/fixtures';
+import { scenarioResponse } from './test/planningFixtures';
 import { fakeApi } from './test/fakeApi';
 import { navigate } from './router';
 
@@ -16,6 +17,22 @@ describe('App', () => {
     expect(screen.getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
     expect(screen.getByRole('link', { name: 'Cells' }).getAttribute('aria-current')).toBeNull();
     expect(document.title).toBe('Overview · Diego Capacity Analyzer');
+  });
+
+  it('loads the planning view from the fifth navigation entry', async () => {
+    const { client } = fakeApi({ '/api/dashboard': () => dashboard(), '/api/scenario': () => scenarioResponse() });
+    navigate('#/planning');
+    render(<App client={client} />);
+    expect(await screen.findByRole('heading', { name: 'Planning', level: 1 })).toBeTruthy();
+    expect(
+      screen
+        .getAllByRole('link')
+        .filter((a) => a.dataset.route)
+        .map((a) => a.textContent),
+    ).toEqual(['Overview', 'Cells', 'Segments', 'Apps', 'Planning']);
+    expect(screen.getByRole('link', { name: 'Planning' }).getAttribute('aria-current')).toBe('page');
+    await screen.findByTestId('verdict');
+    await waitFor(() => expect(document.title).toBe('Planning · Diego Capacity Analyzer'));
   });
 
   it('says when a view does not exist', async () => {

@@ -11,6 +11,7 @@ const VIEWS: Record<RouteId, ComponentType | LazyExoticComponent<ComponentType>>
   cells: lazy(() => import('./views/Cells')),
   segments: lazy(() => import('./views/Segments')),
   apps: lazy(() => import('./views/Apps')),
+  planning: lazy(() => import('./views/Planning')),
 };
 
 function NotFound({ path }: { path: string }) {

@@ -21,9 +21,15 @@ describe('parseHash', () => {
   });
 
   it('returns no route for an unknown path', () => {
-    const l = parseHash('#/planning');
+    const l = parseHash('#/planner');
     expect(l.route).toBeNull();
-    expect(l.path).toBe('/planning');
+    expect(l.path).toBe('/planner');
+  });
+
+  it('routes the planning view with its scenario parameter', () => {
+    const l = parseHash('#/planning?scenario=%7B%22cell_count%22%3A6%7D');
+    expect(l.route?.id).toBe('planning');
+    expect(l.params.get('scenario')).toBe('{"cell_count":6}');
   });
 });
 
@@ -40,6 +46,6 @@ describe('hrefFor and navigation', () => {
   });
 
   it('has a route per view, in navigation order', () => {
-    expect(ROUTES.map((r) => r.id)).toEqual(['overview', 'cells', 'segments', 'apps']);
+    expect(ROUTES.map((r) => r.id)).toEqual(['overview', 'cells', 'segments', 'apps', 'planning']);
   });
 });

@@ -3,7 +3,7 @@
 
 import { useMemo, useSyncExternalStore } from 'react';
 
-export type RouteId = 'overview' | 'cells' | 'segments' | 'apps';
+export type RouteId = 'overview' | 'cells' | 'segments' | 'apps' | 'planning';
 
 export interface RouteDef {
   id: RouteId;
@@ -12,12 +12,13 @@ export interface RouteDef {
   title: string;
 }
 
-/** The views, in navigation order. A later "Planning" view adds one entry here. */
+/** The views, in navigation order. */
 export const ROUTES: readonly RouteDef[] = [
   { id: 'overview', path: '/', label: 'Overview', title: 'Overview' },
   { id: 'cells', path: '/cells', label: 'Cells', title: 'Cells' },
   { id: 'segments', path: '/segments', label: 'Segments', title: 'Isolation segments' },
   { id: 'apps', path: '/apps', label: 'Apps', title: 'Apps' },
+  { id: 'planning', path: '/planning', label: 'Planning', title: 'Planning' },
 ];
 
 export interface Location {

@@ -72,6 +72,49 @@ describe('ApiClient', () => {
     await expect(client.apps({ limit: 0 })).rejects.toMatchObject({ status: 400, details: 'limit must be between 1 and 500' });
   });
 
+  it('POSTs a scenario as JSON, with the snapshot when planning offline', async () => {
+    const fetch = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => json({ verdict: { status: 'fits' } }));
+    const client = new ApiClient({ baseUrl: 'https://gw.example/prod', fetch });
+    client.setTokenProvider(() => 'tok');
+    const snapshot = { schema_version: 1, name: 'lab', segments: [] };
+    await client.scenario({ scenario: { segment: 'shared', cell_count: 6 }, snapshot }, { refresh: true });
+    const [url, init] = fetch.mock.calls[0]!;
+    // A scenario never carries ?refresh=true: the view refreshes through /api/recommendations.
+    expect(url).toBe('https://gw.example/prod/api/scenario');
+    expect(init?.method).toBe('POST');
+    expect(init?.headers).toEqual({ Accept: 'application/json', 'Content-Type': 'application/json', Authorization: 'Bearer tok' });
+    expect(JSON.parse(String(init?.body))).toEqual({ scenario: { segment: 'shared', cell_count: 6 }, snapshot });
+  });
+
+  it('imports a snapshot and exports the live one', async () => {
+    const fetch = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => json({}));
+    const client = new ApiClient({ fetch });
+    await client.importSnapshot({ name: 'lab', clusters: [] });
+    await client.snapshot();
+    await client.recommendations({ refresh: true });
+    expect(fetch.mock.calls.map(([u, i]) => `${i?.method ?? 'GET'} ${String(u)}`)).toEqual([
+      'POST /api/snapshot/import',
+      'GET /api/snapshot',
+      'GET /api/recommendations?refresh=true',
+    ]);
+    expect(fetch.mock.calls[0]?.[1]?.body).toBe('{"name":"lab","clusters":[]}');
+  });
+
+  it('keeps the invalid fields of a 400', async () => {
+    const body = {
+      error: 'invalid input',
+      details: 'invalid input: cell_count: must be between 1 and 10000 cells',
+      code: 400,
+      fields: [{ field: 'cell_count', message: 'must be between 1 and 10000 cells' }, { bogus: true }],
+    };
+    const client = new ApiClient({ fetch: async () => json(body, 400) });
+    const error = (await client.scenario({ scenario: { cell_count: 0 } }).catch((e: unknown) => e)) as ApiError;
+    expect(error).toMatchObject({ status: 400, summary: 'invalid input' });
+    expect(error.fields).toEqual([{ field: 'cell_count', message: 'must be between 1 and 10000 cells' }]);
+    const plain = await errorFromResponse(json({ error: 'bad request', details: 'd', code: 400 }, 400));
+    expect(plain.fields).toEqual([]);
+  });
+
   it('retries "refresh in progress" after Retry-After, then succeeds', async () => {
     vi.useFakeTimers();
     try {

@@ -2,7 +2,21 @@
 // credentials (a seam for UAA sign-in), parses the API's error JSON, retries "refresh in
 // progress", and reports download progress.
 
-import type { ApiErrorBody, AppsQuery, AppsResponse, CellsResponse, DashboardResponse, HealthResponse, SegmentsResponse } from './types';
+import type {
+  ApiErrorBody,
+  AppsQuery,
+  AppsResponse,
+  CellsResponse,
+  DashboardResponse,
+  FieldError,
+  HealthResponse,
+  ImportResponse,
+  RecommendationsResponse,
+  ScenarioRequest,
+  ScenarioResponse,
+  SegmentsResponse,
+  Snapshot,
+} from './types';
 
 /** A failed API call, carrying what the API said. `status` is 0 when no response arrived. */
 export class ApiError extends Error {
@@ -13,14 +27,17 @@ export class ApiError extends Error {
   readonly details: string;
   /** Seconds the API asked us to wait (`Retry-After`). */
   readonly retryAfter: number | null;
+  /** The invalid fields of a request body (400 "invalid input"), by the API's field path. */
+  readonly fields: FieldError[];
 
-  constructor(status: number, summary: string, details: string, retryAfter: number | null = null) {
+  constructor(status: number, summary: string, details: string, retryAfter: number | null = null, fields: FieldError[] = []) {
     super(details ? `${summary}: ${details}` : summary);
     this.name = 'ApiError';
     this.status = status;
     this.summary = summary;
     this.details = details;
     this.retryAfter = retryAfter;
+    this.fields = fields;
   }
 }
 
@@ -77,6 +94,14 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'string';
 }
 
+function fieldErrors(value: unknown): FieldError[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (f): f is FieldError =>
+      typeof f === 'object' && f !== null && typeof (f as FieldError).field === 'string' && typeof (f as FieldError).message === 'string',
+  );
+}
+
 function parseRetryAfter(header: string | null): number | null {
   if (!header) return null;
   const seconds = Number(header.trim());
@@ -95,7 +120,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   try {
     const body: unknown = JSON.parse(text);
     if (isErrorBody(body)) {
-      return new ApiError(response.status, body.error, body.details ?? '', retryAfter);
+      return new ApiError(response.status, body.error, body.details ?? '', retryAfter, fieldErrors(body.fields));
     }
   } catch {
     // Not JSON (a proxy's HTML page, say): fall through.
@@ -170,16 +195,37 @@ export class ApiClient {
   }
 
   /** GET a JSON document; throws ApiError (or the AbortError when aborted). */
-  async get<T>(path: string, params: Params = {}, options: RequestOptions = {}): Promise<T> {
+  get<T>(path: string, params: Params = {}, options: RequestOptions = {}): Promise<T> {
+    return this.send<T>('GET', path, params, undefined, options);
+  }
+
+  /** POST a JSON body and read the JSON answer; throws ApiError (or the AbortError when aborted). */
+  post<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.send<T>('POST', path, {}, JSON.stringify(body), options);
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Params,
+    body: string | undefined,
+    options: RequestOptions,
+  ): Promise<T> {
     const url = this.url(path, options.refresh ? { ...params, refresh: true } : params);
     const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const token = this.getToken ? await this.getToken() : null;
     if (token) headers.Authorization = `Bearer ${token}`;
     for (let attempt = 0; ; attempt++) {
       options.onProgress?.({ phase: 'waiting', bytes: 0 });
       let response: Response;
       try {
-        response = await this.fetchImpl(url, { headers, signal: options.signal, credentials: 'same-origin' });
+        const init: RequestInit = { headers, signal: options.signal, credentials: 'same-origin' };
+        if (method !== 'GET') {
+          init.method = method;
+          init.body = body;
+        }
+        response = await this.fetchImpl(url, init);
       } catch (error) {
         if (isAbort(error) || options.signal?.aborted) throw error;
         throw new ApiError(0, 'Cannot reach the API', `${url}: ${(error as Error).message || 'network error'}`);
@@ -221,6 +267,26 @@ export class ApiClient {
   /** One page of apps, filtered and sorted by the server. */
   apps(query: AppsQuery, options?: RequestOptions): Promise<AppsResponse> {
     return this.get('/api/apps', { ...query }, options);
+  }
+
+  /** Plans a scenario against the live foundation, or against `request.snapshot` when given. */
+  scenario(request: ScenarioRequest, options?: RequestOptions): Promise<ScenarioResponse> {
+    return this.post('/api/scenario', request, { ...options, refresh: false });
+  }
+
+  /** Today's verdict, bottlenecks and recommendations (`?refresh=true` re-collects first). */
+  recommendations(options?: RequestOptions): Promise<RecommendationsResponse> {
+    return this.get('/api/recommendations', {}, options);
+  }
+
+  /** The live foundation as a planning snapshot (schema_version 1). */
+  snapshot(options?: RequestOptions): Promise<Snapshot> {
+    return this.get('/api/snapshot', {}, options);
+  }
+
+  /** Validates a snapshot (ours, or the peer tool's sample format) and returns it in ours. */
+  importSnapshot(document: unknown, options?: RequestOptions): Promise<ImportResponse> {
+    return this.post('/api/snapshot/import', document, { ...options, refresh: false });
   }
 }
 

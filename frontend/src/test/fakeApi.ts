@@ -1,8 +1,8 @@
 import { ApiClient } from '../api/client';
 
-export type Handler = (url: URL) => unknown | Response | Promise<unknown | Response>;
+export type Handler = (url: URL, init?: RequestInit) => unknown | Response | Promise<unknown | Response>;
 
-/** A real ApiClient whose fetch answers from handlers keyed by path; records every URL asked. */
+/** A real ApiClient whose fetch answers from handlers keyed by path (given the request's init, for POST bodies); records every URL asked. */
 export function fakeApi(handlers: Record<string, Handler>) {
   const calls: URL[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -11,7 +11,7 @@ export function fakeApi(handlers: Record<string, Handler>) {
     const handler = handlers[url.pathname];
     if (!handler) return new Response(JSON.stringify({ error: 'not found', details: 'no such API route', code: 404 }), { status: 404 });
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError');
-    const result = await handler(url);
+    const result = await handler(url, init);
     if (result instanceof Response) return result;
     return new Response(JSON.stringify(result), { status: 200, headers: { 'content-type': 'application/json' } });
   };

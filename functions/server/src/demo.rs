@@ -9,8 +9,14 @@ pub(crate) struct Demo {
     pub(crate) settings: Vec<(String, String)>,
 }
 
-/// Starts the simulator (on `base_port`, or ephemeral ports when 0).
-pub(crate) async fn start(profile: Profile, seed: u64, base_port: u16) -> Result<Demo, capacity_sim::SimError> {
+/// Starts the simulator (on `base_port`, or ephemeral ports when 0). Authentication is disabled
+/// unless `with_auth`, which signs users in against the simulator's UAA.
+pub(crate) async fn start(
+    profile: Profile,
+    seed: u64,
+    base_port: u16,
+    with_auth: bool,
+) -> Result<Demo, capacity_sim::SimError> {
     let sim = Simulator::start(SimConfig { profile, seed, base_port, ..SimConfig::default() }).await?;
     let c = &sim.credentials;
     let settings = [
@@ -26,6 +32,13 @@ pub(crate) async fn start(profile: Profile, seed: u64, base_port: u16) -> Result
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    .collect::<Vec<_>>();
+    let mut settings = settings;
+    if with_auth {
+        settings.push(("AUTH_MODE".to_owned(), "uaa".to_owned()));
+        settings.push(("AUTH_ISSUER".to_owned(), format!("{}/oauth/token", sim.urls.uaa)));
+    } else {
+        settings.push(("AUTH_MODE".to_owned(), "disabled".to_owned()));
+    }
     Ok(Demo { sim, settings })
 }

@@ -4,6 +4,7 @@
 
 mod demo;
 mod metrics;
+mod protect;
 mod router;
 mod serve;
 mod static_files;
@@ -35,6 +36,12 @@ struct Args {
     /// First of five consecutive loopback ports for the simulator (0 = ephemeral).
     #[arg(long, default_value_t = 0)]
     demo_sim_port: u16,
+    /// In demo mode, require sign-in through the simulator's UAA (default: authentication off).
+    #[arg(long)]
+    demo_auth: bool,
+    /// Print a new API key and the API_KEYS entry storing its hash, then exit.
+    #[arg(long, value_names = ["NAME", "ROLE"], num_args = 2)]
+    new_api_key: Option<Vec<String>>,
     /// Listening port (default: $PORT, else 8080).
     #[arg(long)]
     port: Option<u16>,
@@ -47,6 +54,9 @@ struct Args {
 async fn main() -> ExitCode {
     capacity_app::telemetry::init();
     let args = Args::parse();
+    if let Some(spec) = &args.new_api_key {
+        return new_api_key(spec);
+    }
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -54,6 +64,56 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--new-api-key NAME ROLE`: the key goes to the caller once; only its hash is stored.
+fn new_api_key(spec: &[String]) -> ExitCode {
+    let role = match spec.get(1).map(String::as_str) {
+        Some("viewer") => capacity_app::auth::Role::Viewer,
+        Some("operator") => capacity_app::auth::Role::Operator,
+        _ => {
+            eprintln!("ROLE must be viewer or operator");
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = spec.first().map_or("", String::as_str);
+    if capacity_app::auth::apikey::parse_records(&format!("{name}:viewer:{}", "0".repeat(64))).is_err() {
+        eprintln!("NAME may only contain letters, digits, '-', '_' and '.'");
+        return ExitCode::FAILURE;
+    }
+    match capacity_app::auth::apikey::generate(name, role) {
+        Ok((key, record)) => {
+            println!("API key (give it to the client; it is not stored anywhere): {key}");
+            println!("API_KEYS entry (add it to the secret store, comma-separated): {record}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `CORS_ALLOWED_ORIGINS`: comma-separated origins (`https://dash.example.com`); `*` is refused.
+fn cors_origins(value: Option<&str>) -> Result<Vec<http::HeaderValue>, String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let parsed =
+                url::Url::parse(origin).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            match parsed {
+                Some(u) if origin != "*" => http::HeaderValue::from_str(&u.origin().ascii_serialization())
+                    .map_err(|_| "CORS_ALLOWED_ORIGINS is invalid".to_owned()),
+                _ => {
+                    Err("CORS_ALLOWED_ORIGINS is invalid: list full origins such as https://dash.example.com (never *)"
+                        .to_owned())
+                }
+            }
+        })
+        .collect()
 }
 
 fn env_number(name: &str, default: u64) -> Result<u64, String> {
@@ -71,7 +131,9 @@ async fn run(args: Args) -> Result<(), String> {
     let mut settings = env.with_priority_layer(vcap);
     let mut demo = None;
     if args.demo {
-        let d = demo::start(args.demo_profile, args.demo_seed, args.demo_sim_port).await.map_err(|e| e.to_string())?;
+        let d = demo::start(args.demo_profile, args.demo_seed, args.demo_sim_port, args.demo_auth)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::warn!(profile = %args.demo_profile, cf = %d.sim.urls.cf, "DEMO MODE: reading the built-in foundation simulator, not a real foundation");
         settings = settings.with_priority_layer(d.settings.clone());
         demo = Some(d);
@@ -81,11 +143,22 @@ async fn run(args: Args) -> Result<(), String> {
         .frontend_dir
         .or_else(|| std::env::var_os("FRONTEND_DIR").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("frontend/dist"));
+    let per_minute =
+        std::num::NonZeroU32::new(u32::try_from(env_number("RATE_LIMIT_PER_MINUTE", 600)?).unwrap_or(u32::MAX))
+            .ok_or("RATE_LIMIT_PER_MINUTE is invalid: must be greater than zero")?;
+    let burst = std::num::NonZeroU32::new(u32::try_from(env_number("RATE_LIMIT_BURST", 100)?).unwrap_or(u32::MAX))
+        .ok_or("RATE_LIMIT_BURST is invalid: must be greater than zero")?;
     let limits = router::Limits {
         request_timeout: Duration::from_secs(env_number("REQUEST_TIMEOUT_SECS", 60)?),
         body_limit: usize::try_from(env_number("BODY_LIMIT_BYTES", 1024 * 1024)?).unwrap_or(usize::MAX),
+        cors_origins: cors_origins(std::env::var("CORS_ALLOWED_ORIGINS").ok().as_deref())?,
+        rate_limit: std::sync::Arc::new(protect::RateLimit::new(
+            per_minute,
+            burst,
+            usize::try_from(env_number("TRUSTED_PROXY_HOPS", 0)?).unwrap_or(0),
+        )),
     };
-    let router = router::build(&app, &frontend_dir, limits);
+    let router = router::build(&app, &frontend_dir, &limits);
     let port = match args.port {
         Some(port) => port,
         None => u16::try_from(env_number("PORT", 8080)?).map_err(|_| "PORT is invalid: expected 1-65535".to_owned())?,

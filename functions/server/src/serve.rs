@@ -10,6 +10,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower::ServiceExt as _;
 
 /// Server limits.
 #[derive(Debug, Clone, Copy)]
@@ -38,7 +39,11 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Limits,
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(router.clone());
+                // Handlers and the rate limiter learn the peer address from this extension.
+                let service = TowerToHyperService::new(router.clone().map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                    request
+                }));
                 let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
                 let connection = graceful.watch(connection);
                 tokio::spawn(async move {

@@ -8,9 +8,10 @@ use async_trait::async_trait;
 use capacity_clients::UpstreamMetrics;
 use tokio::sync::OnceCell;
 
+use crate::auth::{Authenticator, HttpKeySource, Jwks};
 use crate::cache::{CacheStore, DynamoCache, MemoryCache};
 use crate::collector::Collector;
-use crate::config::{Config, Settings};
+use crate::config::{AuthConfig, Config, Settings};
 use crate::error::{AppError, ConfigError};
 use crate::http::ApiState;
 use crate::secrets::{AwsSecretsManager, SecretStore};
@@ -44,13 +45,19 @@ pub struct Application {
     pub service: Arc<CapacityService>,
     /// Upstream request counters.
     pub upstream_metrics: Arc<UpstreamMetrics>,
+    /// Who may call the API.
+    pub auth: Arc<Authenticator>,
 }
 
 impl Application {
     /// State for the HTTP routes.
     #[must_use]
     pub fn api_state(&self) -> Arc<ApiState> {
-        Arc::new(ApiState { service: self.service.clone() })
+        let ui_auth = match &self.config.auth {
+            AuthConfig::Uaa(uaa) => Some(uaa.ui.clone()),
+            AuthConfig::Disabled => None,
+        };
+        Arc::new(ApiState { service: self.service.clone(), auth: self.auth.clone(), ui_auth })
     }
 }
 
@@ -98,9 +105,32 @@ pub async fn build(sources: Sources) -> Result<Application, ConfigError> {
         log_cache = config.log_cache_enabled,
         "configuration loaded"
     );
+    let auth = Arc::new(authenticator(&config, upstream_metrics.clone())?);
     let reloader = Arc::new(Reloader { sources, metrics: upstream_metrics.clone() });
     let service = CapacityService::new(collector, cache, ServiceSettings::from_config(&config)).with_reloader(reloader);
-    Ok(Application { config, service: Arc::new(service), upstream_metrics })
+    Ok(Application { config, service: Arc::new(service), upstream_metrics, auth })
+}
+
+/// The authenticator the configuration asks for. UAA keys are fetched on first use, through the
+/// same TLS settings as CF's UAA.
+fn authenticator(config: &Config, metrics: Arc<UpstreamMetrics>) -> Result<Authenticator, ConfigError> {
+    let AuthConfig::Uaa(uaa) = &config.auth else {
+        return Ok(Authenticator::Disabled);
+    };
+    let http = capacity_clients::HttpSettings {
+        timeout: config.upstream_timeout,
+        ca_pem: config.cf.ca_cert.clone(),
+        skip_tls_verify: config.cf.skip_tls_verify,
+        ..capacity_clients::HttpSettings::default()
+    };
+    let upstream = capacity_clients::http::Upstream::new(capacity_clients::upstream::UAA, http, metrics)
+        .map_err(|e| ConfigError::Invalid { variable: "AUTH_JWKS_URL", reason: e.to_string() })?;
+    let source = Arc::new(HttpKeySource::new(upstream, uaa.jwks_url.clone()));
+    Ok(Authenticator::Enabled {
+        settings: uaa.tokens.clone(),
+        keys: Arc::new(Jwks::new(source, Duration::from_secs(30))),
+        api_keys: uaa.api_keys.clone(),
+    })
 }
 
 /// Re-reads the secret store and rebuilds the collector after an authentication failure.

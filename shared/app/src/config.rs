@@ -156,6 +156,43 @@ pub struct Config {
     pub analysis: AnalysisOptions,
     /// `REFRESH_MIN_AGE_SECS` (default 30): `?refresh=true` re-collects only data older than this.
     pub refresh_min_age_secs: i64,
+    /// Who may call the API.
+    pub auth: AuthConfig,
+}
+
+/// Authentication settings.
+#[derive(Debug, Clone)]
+pub enum AuthConfig {
+    /// `AUTH_MODE=disabled`: every route is public. Only for demos and isolated networks.
+    Disabled,
+    /// `AUTH_MODE=uaa` (default): UAA bearer tokens and API keys.
+    Uaa(Box<UaaAuthConfig>),
+}
+
+/// UAA authentication.
+#[derive(Debug, Clone)]
+pub struct UaaAuthConfig {
+    /// Token checks.
+    pub tokens: crate::auth::TokenSettings,
+    /// `AUTH_JWKS_URL` (default: the issuer's `/token_keys`).
+    pub jwks_url: String,
+    /// `API_KEYS`: stored key hashes.
+    pub api_keys: Vec<crate::auth::ApiKeyRecord>,
+    /// Sign-in settings the dashboard reads from `/api/health`.
+    pub ui: UiAuthConfig,
+}
+
+/// What the dashboard needs to sign users in (authorization code with PKCE).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UiAuthConfig {
+    /// `AUTH_UI_AUTHORIZE_URL` (default: the issuer's `/oauth/authorize`).
+    pub authorize_url: String,
+    /// The issuer's token endpoint.
+    pub token_url: String,
+    /// `AUTH_UI_CLIENT_ID` (default `diego_capacity_dashboard`): a public UAA client.
+    pub client_id: String,
+    /// `AUTH_UI_SCOPES`.
+    pub scopes: String,
 }
 
 /// Something worth a warning at startup that does not stop it.
@@ -205,6 +242,7 @@ impl Config {
             cache: CacheSettings { ttl, stale_for, table: s.get("CACHE_TABLE") },
             analysis: AnalysisOptions { chunk_mb, configured_cell_memory_mb, ..AnalysisOptions::default() },
             refresh_min_age_secs: s.parse("REFRESH_MIN_AGE_SECS", 30i64, "seconds")?.max(0),
+            auth: auth_config(s, &mut warnings)?,
         };
         if config.cf.skip_tls_verify {
             warnings.push(
@@ -282,6 +320,63 @@ fn bosh_settings(s: &Settings, warnings: &mut Vec<ConfigWarning>) -> Result<Opti
         },
         task_poll_interval: Duration::from_millis(s.parse("BOSH_TASK_POLL_MS", 500u64, "milliseconds")?),
     }))
+}
+
+fn list(s: &Settings, name: &str, default: &str) -> Vec<String> {
+    s.get(name)
+        .unwrap_or_else(|| default.to_owned())
+        .split([',', ' '])
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn auth_config(s: &Settings, warnings: &mut Vec<ConfigWarning>) -> Result<AuthConfig, ConfigError> {
+    match s.get("AUTH_MODE").map(|m| m.to_ascii_lowercase()).as_deref() {
+        None | Some("uaa") => {}
+        Some("disabled") => {
+            warnings.push("AUTH_MODE=disabled: every API route is public; use it only for demos".to_owned());
+            return Ok(AuthConfig::Disabled);
+        }
+        Some(_) => {
+            return Err(ConfigError::Invalid { variable: "AUTH_MODE", reason: "expected uaa or disabled".to_owned() });
+        }
+    }
+    let issuer = s.get("AUTH_ISSUER").ok_or(ConfigError::Missing {
+        variable: "AUTH_ISSUER",
+        hint: "the UAA token issuer, e.g. https://uaa.sys.example.com/oauth/token (or AUTH_MODE=disabled for a demo)",
+    })?;
+    let parsed = url::Url::parse(&issuer)
+        .map_err(|_| ConfigError::Invalid { variable: "AUTH_ISSUER", reason: "expected an absolute URL".to_owned() })?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(ConfigError::Invalid { variable: "AUTH_ISSUER", reason: "expected an http(s) URL".to_owned() });
+    }
+    let base = issuer.trim_end_matches('/').trim_end_matches("/oauth/token").to_owned();
+    let tokens = crate::auth::TokenSettings {
+        issuer: issuer.clone(),
+        audience: s.get("AUTH_AUDIENCE").unwrap_or_else(|| "diego_capacity".to_owned()),
+        viewer_scopes: list(s, "AUTH_VIEWER_SCOPES", "diego_capacity.viewer"),
+        operator_scopes: list(s, "AUTH_OPERATOR_SCOPES", "diego_capacity.operator"),
+        leeway: Duration::from_secs(s.parse("AUTH_LEEWAY_SECS", 30u64, "seconds")?),
+    };
+    let api_keys = match s.secret("API_KEYS") {
+        Some(text) => crate::auth::apikey::parse_records(text.expose())?,
+        None => Vec::new(),
+    };
+    let ui = UiAuthConfig {
+        authorize_url: s.get("AUTH_UI_AUTHORIZE_URL").unwrap_or_else(|| format!("{base}/oauth/authorize")),
+        token_url: format!("{base}/oauth/token"),
+        client_id: s.get("AUTH_UI_CLIENT_ID").unwrap_or_else(|| "diego_capacity_dashboard".to_owned()),
+        scopes: s
+            .get("AUTH_UI_SCOPES")
+            .unwrap_or_else(|| "openid diego_capacity.viewer diego_capacity.operator".to_owned()),
+    };
+    Ok(AuthConfig::Uaa(Box::new(UaaAuthConfig {
+        jwks_url: s.get("AUTH_JWKS_URL").unwrap_or_else(|| format!("{base}/token_keys")),
+        tokens,
+        api_keys,
+        ui,
+    })))
 }
 
 fn foundation_name(s: &Settings) -> Result<String, ConfigError> {

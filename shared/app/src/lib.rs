@@ -2,6 +2,7 @@
 //! their adapters, the capacity service (cache + single flight + analysis), and the HTTP routes
 //! shared by every Lambda function and by `capacity-server`.
 
+pub mod auth;
 pub mod bootstrap;
 pub mod cache;
 pub mod collector;

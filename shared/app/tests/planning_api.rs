@@ -25,7 +25,7 @@ async fn live_router() -> (axum::Router, capacity_sim::SimHandle) {
     let collector = Arc::new(Collector::new(&config, Arc::new(UpstreamMetrics::default())).unwrap());
     let service =
         Arc::new(CapacityService::new(collector, Arc::new(MemoryCache::new()), ServiceSettings::from_config(&config)));
-    (router(Arc::new(ApiState { service }), &Endpoint::ALL), sim)
+    (router(Arc::new(ApiState::unauthenticated(service)), &Endpoint::ALL), sim)
 }
 
 async fn call(router: &axum::Router, method: &str, uri: &str, body: Option<String>) -> (StatusCode, Value) {

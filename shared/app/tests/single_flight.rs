@@ -43,7 +43,7 @@ async fn hammer(routers: &[axum::Router], requests: usize) {
 async fn in_memory_cache_one_collect_for_100_cold_requests() {
     let sim = support::sim(Profile::Small, Faults::default()).await;
     let service = service(&sim, Arc::new(MemoryCache::new()));
-    let app = router(Arc::new(ApiState { service }), &Endpoint::ALL);
+    let app = router(Arc::new(ApiState::unauthenticated(service)), &Endpoint::ALL);
     hammer(&[app], 100).await;
     let floor = support::floor(&sim.truth(), 2);
     let stats = sim.stats();
@@ -65,7 +65,7 @@ async fn dynamodb_cache_one_collect_across_four_instances() {
     let routers: Vec<axum::Router> = (0..4)
         .map(|_| {
             let cache: Arc<dyn CacheStore> = Arc::new(DynamoCache::new(client.clone(), table.clone()));
-            router(Arc::new(ApiState { service: service(&sim, cache) }), &Endpoint::ALL)
+            router(Arc::new(ApiState::unauthenticated(service(&sim, cache))), &Endpoint::ALL)
         })
         .collect();
     hammer(&routers, 100).await;

@@ -26,6 +26,7 @@ async fn app_for(sim: &SimHandle, extra: &[(&str, &str)]) -> Application {
         ("BOSH_CLIENT_SECRET", c.bosh_client_secret.as_str()),
         ("BOSH_TASK_POLL_MS", "10"),
         ("BOSH_RETRY_BASE_MS", "10"),
+        ("AUTH_MODE", "disabled"),
     ]
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -58,15 +58,25 @@ impl FromStr for Profile {
     }
 }
 
-/// The fake credentials the simulated UAAs accept. Not secrets: they exist only here.
+/// The fake credentials the simulated UAAs accept. Not secrets: they exist only here, and the
+/// defaults are printed by `foundation-sim` and documented in the README.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SimCredentials {
+    /// CF admin user (password grant through the cf CLI client `cf`, or the dashboard sign-in).
     pub cf_username: String,
     pub cf_password: String,
+    /// The analyzer's confidential client (client_credentials).
     pub cf_client_id: String,
     pub cf_client_secret: String,
     pub bosh_client: String,
     pub bosh_client_secret: String,
+    /// Read-only dashboard user: scopes `openid` and `diego_capacity.viewer` only.
+    pub viewer_username: String,
+    pub viewer_password: String,
+    /// The dashboard's public client: no secret, `authorization_code` (PKCE S256) and
+    /// `refresh_token`, redirect URIs on 127.0.0.1 / localhost.
+    pub dashboard_client_id: String,
 }
 
 impl Default for SimCredentials {
@@ -78,6 +88,9 @@ impl Default for SimCredentials {
             cf_client_secret: "sim-client-secret".to_owned(),
             bosh_client: "ops_manager".to_owned(),
             bosh_client_secret: "sim-bosh-secret".to_owned(),
+            viewer_username: "viewer".to_owned(),
+            viewer_password: "sim-viewer-password".to_owned(),
+            dashboard_client_id: "diego_capacity_dashboard".to_owned(),
         }
     }
 }
@@ -97,6 +110,9 @@ pub struct SimConfig {
     /// Serve the BOSH director over HTTPS with a certificate signed by a generated CA
     /// (see `SimHandle::bosh_ca_pem`).
     pub bosh_tls: bool,
+    /// How long an authorization code from `/login.do` stays redeemable (UAA: 300 s). 0 makes
+    /// every code already expired, for tests.
+    pub auth_code_lifetime_secs: u64,
 }
 
 impl Default for SimConfig {
@@ -109,6 +125,7 @@ impl Default for SimConfig {
             task_polls_until_done: 2,
             credentials: SimCredentials::default(),
             bosh_tls: false,
+            auth_code_lifetime_secs: 300,
         }
     }
 }

@@ -118,6 +118,10 @@ async fn main() -> std::process::ExitCode {
         "  UAA        {}   user {} / {}, client {} / {} (cf CLI client: cf, empty secret)",
         u.uaa, c.cf_username, c.cf_password, c.cf_client_id, c.cf_client_secret
     );
+    println!(
+        "             viewer {} / {}; dashboard sign-in: {}/oauth/authorize (public client {}, PKCE S256)",
+        c.viewer_username, c.viewer_password, u.uaa, c.dashboard_client_id
+    );
     println!("  Log Cache  {}", u.log_cache);
     println!("  BOSH       {}", u.bosh);
     println!("  BOSH UAA   {}   client {} / {}", u.bosh_uaa, c.bosh_client, c.bosh_client_secret);

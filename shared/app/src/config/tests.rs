@@ -1,11 +1,16 @@
 use super::*;
+use crate::config::AuthConfig;
 
 fn settings(pairs: &[(&str, &str)]) -> Settings {
     Settings::default().with_layer(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
 }
 
-const MINIMAL: &[(&str, &str)] =
-    &[("CF_API_URL", "https://api.example.com"), ("CF_USERNAME", "admin"), ("CF_PASSWORD", "pw-value-123")];
+const MINIMAL: &[(&str, &str)] = &[
+    ("CF_API_URL", "https://api.example.com"),
+    ("CF_USERNAME", "admin"),
+    ("CF_PASSWORD", "pw-value-123"),
+    ("AUTH_MODE", "disabled"),
+];
 
 #[test]
 fn minimal_user_configuration_runs_without_bosh() {
@@ -88,4 +93,24 @@ fn empty_values_count_as_unset() {
     pairs.push(("BOSH_ENVIRONMENT", "  "));
     let (config, _) = Config::load(&settings(&pairs)).unwrap();
     assert!(config.bosh.is_none());
+}
+
+#[test]
+fn authentication_is_on_by_default_and_needs_an_issuer() {
+    let mut pairs: Vec<(&str, &str)> = MINIMAL.iter().copied().filter(|(k, _)| *k != "AUTH_MODE").collect();
+    let err = Config::load(&settings(&pairs)).unwrap_err().to_string();
+    assert!(err.starts_with("AUTH_ISSUER is required"), "{err}");
+    pairs.push(("AUTH_ISSUER", "https://uaa.sys.example.com/oauth/token"));
+    let (config, warnings) = Config::load(&settings(&pairs)).unwrap();
+    let AuthConfig::Uaa(uaa) = config.auth else { panic!("uaa expected") };
+    assert_eq!(uaa.jwks_url, "https://uaa.sys.example.com/token_keys");
+    assert_eq!(uaa.tokens.audience, "diego_capacity");
+    assert_eq!(uaa.tokens.viewer_scopes, ["diego_capacity.viewer"]);
+    assert_eq!(uaa.ui.authorize_url, "https://uaa.sys.example.com/oauth/authorize");
+    assert!(!warnings.iter().any(|w| w.contains("AUTH_MODE")));
+    let (_, warnings) = Config::load(&settings(MINIMAL)).unwrap();
+    assert!(warnings.iter().any(|w| w.contains("AUTH_MODE=disabled")), "disabled auth is warned about");
+    pairs.push(("API_KEYS", "ci:viewer:not-hex-secret-ish"));
+    let err = Config::load(&settings(&pairs)).unwrap_err().to_string();
+    assert!(err.starts_with("API_KEYS is invalid") && !err.contains("not-hex-secret-ish"), "{err}");
 }

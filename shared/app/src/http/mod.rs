@@ -1,5 +1,6 @@
 //! HTTP routes shared by the Lambda functions and `capacity-server`.
 
+mod auth;
 mod error;
 mod metadata;
 mod planning;
@@ -23,6 +24,18 @@ use crate::service::CapacityService;
 pub struct ApiState {
     /// The capacity service.
     pub service: Arc<CapacityService>,
+    /// Who may call.
+    pub auth: Arc<crate::auth::Authenticator>,
+    /// Sign-in settings for the dashboard, published by `/api/health`.
+    pub ui_auth: Option<crate::config::UiAuthConfig>,
+}
+
+impl ApiState {
+    /// State without authentication (tests and demos).
+    #[must_use]
+    pub fn unauthenticated(service: Arc<CapacityService>) -> Self {
+        Self { service, auth: Arc::new(crate::auth::Authenticator::Disabled), ui_auth: None }
+    }
 }
 
 /// One API endpoint: the unit a Lambda function serves.
@@ -78,6 +91,17 @@ impl Endpoint {
         }
     }
 
+    /// The role a caller needs; `None` for public routes.
+    #[must_use]
+    pub fn role(self) -> Option<crate::auth::Role> {
+        use crate::auth::Role;
+        match self {
+            Self::Health => None,
+            Self::Scenario | Self::SnapshotImport => Some(Role::Operator),
+            _ => Some(Role::Viewer),
+        }
+    }
+
     fn handler(self) -> MethodRouter<Arc<ApiState>> {
         match self {
             Self::Health => get(routes::health),
@@ -97,7 +121,16 @@ impl Endpoint {
 pub fn api_routes(state: Arc<ApiState>, endpoints: &[Endpoint]) -> Router {
     let mut router = Router::new();
     for endpoint in endpoints {
-        router = router.route(endpoint.path(), endpoint.handler());
+        let handler = match endpoint.role() {
+            None => endpoint.handler(),
+            Some(crate::auth::Role::Viewer) => {
+                endpoint.handler().route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::viewer))
+            }
+            Some(crate::auth::Role::Operator) => {
+                endpoint.handler().route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::operator))
+            }
+        };
+        router = router.route(endpoint.path(), handler);
     }
     router.with_state(state)
 }

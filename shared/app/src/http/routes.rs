@@ -66,8 +66,26 @@ pub(crate) async fn apps(State(state): State<Arc<ApiState>>, q: Result<Query<App
         .into_response())
 }
 
+/// What an anonymous caller learns: whether the service is up, and how to sign in.
 #[derive(Serialize)]
-struct Health {
+struct PublicHealth<'a> {
+    status: &'static str,
+    version: &'static str,
+    auth: AuthInfo<'a>,
+}
+
+#[derive(Serialize)]
+struct AuthInfo<'a> {
+    /// `uaa` or `disabled`.
+    mode: &'static str,
+    /// Sign-in settings for the dashboard (authorization code with PKCE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uaa: Option<&'a crate::config::UiAuthConfig>,
+}
+
+#[derive(Serialize)]
+struct Health<'a> {
+    auth: AuthInfo<'a>,
     status: &'static str,
     version: &'static str,
     foundation: String,
@@ -85,8 +103,10 @@ struct CacheHealth {
 }
 
 /// `GET /api/health`: always 200 while the process runs; the body says what works. It never
-/// contacts an upstream.
-pub(crate) async fn health(State(state): State<Arc<ApiState>>) -> ApiResult {
+/// contacts an upstream. Anonymous callers (when authentication is on) see only the overall
+/// status, the version and how to sign in.
+pub(crate) async fn health(State(state): State<Arc<ApiState>>, headers: axum::http::HeaderMap) -> ApiResult {
+    let auth = AuthInfo { mode: if state.auth.enabled() { "uaa" } else { "disabled" }, uaa: state.ui_auth.as_ref() };
     let report = state.service.health().await;
     let statuses = [report.cf_api.status, report.bosh_api.status, report.log_cache.status];
     let overall = if report.cf_api.status == "error" {
@@ -96,7 +116,11 @@ pub(crate) async fn health(State(state): State<Arc<ApiState>>) -> ApiResult {
     } else {
         "ok"
     };
+    if state.auth.enabled() && state.auth.authenticate(&headers).await.is_err() {
+        return Ok(Json(PublicHealth { status: overall, version: env!("CARGO_PKG_VERSION"), auth }).into_response());
+    }
     Ok(Json(Health {
+        auth,
         status: overall,
         version: env!("CARGO_PKG_VERSION"),
         foundation: state.service.settings().foundation.clone(),

@@ -68,7 +68,7 @@ fn app_with(upstreams: FixedUpstreams) -> (Router, Arc<FixedUpstreams>) {
         refresh_min_age_secs: 30,
     };
     let service = Arc::new(CapacityService::new(upstreams.clone(), Arc::new(MemoryCache::new()), settings));
-    (router(Arc::new(ApiState { service }), &Endpoint::ALL), upstreams)
+    (router(Arc::new(ApiState::unauthenticated(service)), &Endpoint::ALL), upstreams)
 }
 
 fn app() -> Router {

@@ -28,6 +28,7 @@ pub fn settings(sim: &SimHandle, extra: &[(&str, &str)]) -> Settings {
         ("BOSH_CLIENT_SECRET".into(), c.bosh_client_secret.clone()),
         ("BOSH_TASK_POLL_MS".into(), "10".into()),
         ("BOSH_RETRY_BASE_MS".into(), "10".into()),
+        ("AUTH_MODE".into(), "disabled".into()),
     ];
     pairs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     Settings::default().with_layer(pairs)

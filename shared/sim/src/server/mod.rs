@@ -24,6 +24,7 @@ use crate::faults::{FaultEngine, Faults, Upstream};
 use crate::model::World;
 use crate::stats::RequestStats;
 use crate::truth::GroundTruth;
+use crate::uaa::codes::AuthCodes;
 use crate::uaa::tokens::TokenService;
 use crate::{SimUrls, admin, bosh, cf, generate, logcache, truth, uaa};
 
@@ -35,6 +36,7 @@ pub(crate) struct SimState {
     pub(crate) urls: SimUrls,
     pub(crate) credentials: SimCredentials,
     pub(crate) tokens: TokenService,
+    pub(crate) auth_codes: AuthCodes,
     pub(crate) faults: Mutex<FaultEngine>,
     pub(crate) stats: Mutex<RequestStats>,
     pub(crate) bosh_tasks: Mutex<BoshTasks>,
@@ -86,8 +88,13 @@ fn upstream_routes(upstream: Upstream) -> Router<Shared> {
 
 fn build_router(upstream: Upstream, state: Shared) -> Router {
     let ctx = UpstreamCtx { state: Arc::clone(&state), upstream };
-    upstream_routes(upstream)
-        .route_layer(axum::middleware::from_fn_with_state(ctx, middleware::upstream_layer))
+    let mut routes =
+        upstream_routes(upstream).route_layer(axum::middleware::from_fn_with_state(ctx, middleware::upstream_layer));
+    if upstream == Upstream::Uaa {
+        // Outside the fault layer: injected errors carry CORS headers too, as behind UAA's filter.
+        routes = routes.route_layer(axum::middleware::from_fn(uaa::cors::decorate));
+    }
+    routes
         .merge(admin::router())
         .fallback(move |State(state): State<Shared>, uri: Uri| async move { unmatched(&state, upstream, &uri) })
         .with_state(state)
@@ -149,6 +156,7 @@ pub(crate) async fn start(config: SimConfig) -> Result<Running, SimError> {
         urls,
         credentials: config.credentials,
         tokens: TokenService::new()?,
+        auth_codes: AuthCodes::new(config.auth_code_lifetime_secs),
         faults: Mutex::new(FaultEngine::new(config.faults, seed)),
         stats: Mutex::new(RequestStats::default()),
         bosh_tasks: Mutex::new(BoshTasks::default()),

@@ -1,5 +1,11 @@
-//! The two UAAs: CF's (users + the analyzer's client) and the BOSH director's.
+//! The two UAAs: CF's (users, the analyzer's client, the dashboard's browser sign-in) and the
+//! BOSH director's.
 
+pub(crate) mod accounts;
+mod authorize;
+pub(crate) mod codes;
+pub(crate) mod cors;
+mod login_page;
 pub(crate) mod tokens;
 
 use axum::Router;
@@ -16,19 +22,22 @@ use crate::server::Shared;
 use crate::server::respond::{json, uaa_bad_credentials, uaa_error};
 use tokens::{DEFAULT_TOKEN_LIFETIME_SECS, Grant};
 
-/// The cf CLI's public client: no secret.
-const CF_CLI_CLIENT: &str = "cf";
-
 pub(crate) fn router(upstream: Upstream) -> Router<Shared> {
+    let token = post(move |State(state): State<Shared>, headers: HeaderMap, body: Bytes| async move {
+        token(&state, upstream, &headers, &body)
+    });
+    if upstream != Upstream::Uaa {
+        return Router::new()
+            .route("/oauth/token", token)
+            .route("/token_keys", get(token_keys))
+            .route("/token_key", get(token_key));
+    }
     Router::new()
-        .route(
-            "/oauth/token",
-            post(move |State(state): State<Shared>, headers: HeaderMap, body: Bytes| async move {
-                token(&state, upstream, &headers, &body)
-            }),
-        )
-        .route("/token_keys", get(token_keys))
-        .route("/token_key", get(token_key))
+        .route("/oauth/token", token.options(cors::preflight))
+        .route("/token_keys", get(token_keys).options(cors::preflight))
+        .route("/token_key", get(token_key).options(cors::preflight))
+        .route("/oauth/authorize", get(authorize::authorize))
+        .route("/login.do", post(authorize::login))
 }
 
 fn key_json() -> serde_json::Value {
@@ -70,13 +79,6 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-fn cf_scopes() -> Vec<String> {
-    ["cloud_controller.admin_read_only", "cloud_controller.read", "doppler.firehose", "openid", "uaa.user"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect()
-}
-
 fn token(state: &Shared, upstream: Upstream, headers: &HeaderMap, body: &[u8]) -> Response {
     let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
     let issuer = if upstream == Upstream::BoshUaa { state.urls.bosh_uaa.clone() } else { state.urls.uaa.clone() };
@@ -86,76 +88,62 @@ fn token(state: &Shared, upstream: Upstream, headers: &HeaderMap, body: &[u8]) -
     let Some((client_id, client_secret)) = client_credentials(headers, &form) else {
         return uaa_bad_credentials();
     };
-    let creds = &state.credentials;
-    let known_client = match upstream {
-        Upstream::BoshUaa => client_id == creds.bosh_client && client_secret == creds.bosh_client_secret,
-        _ => {
-            (client_id == CF_CLI_CLIENT && client_secret.is_empty())
-                || (client_id == creds.cf_client_id && client_secret == creds.cf_client_secret)
-        }
-    };
-    if !known_client {
+    let Some(client) = accounts::client(upstream, &state.credentials, &client_id, &client_secret) else {
         return uaa_bad_credentials();
+    };
+    if !accounts::GRANT_TYPES.contains(&grant_type) {
+        return uaa_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            &format!("Unsupported grant type: {grant_type}"),
+        );
     }
-    let public_client = client_id == CF_CLI_CLIENT && upstream == Upstream::Uaa;
+    if !client.allows(grant_type) {
+        return uaa_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized_client",
+            &format!("Unauthorized grant type: {grant_type}"),
+        );
+    }
     let grant = match grant_type {
-        "client_credentials" if !public_client => {
-            let scopes = if upstream == Upstream::BoshUaa {
-                vec!["bosh.read".to_owned()]
-            } else {
-                vec!["cloud_controller.admin_read_only".to_owned(), "doppler.firehose".to_owned(), "openid".to_owned()]
-            };
-            Grant { issuer, client_id, grant_type: "client_credentials", user: None, scopes }
+        "client_credentials" => {
+            Grant { issuer, client_id, grant_type: "client_credentials", user: None, scopes: client.authorities() }
         }
-        "password" if public_client => {
-            let user_ok = field(&form, "username") == Some(creds.cf_username.as_str())
-                && field(&form, "password") == Some(creds.cf_password.as_str());
-            if !user_ok {
+        "password" => {
+            let username = field(&form, "username").unwrap_or("");
+            let password = field(&form, "password").unwrap_or("");
+            let Some(user) = accounts::authenticate(&state.credentials, state.world.seed, username, password) else {
                 return uaa_bad_credentials();
-            }
-            let user = (admin_user_id(state), creds.cf_username.clone());
-            Grant { issuer, client_id, grant_type: "password", user: Some(user), scopes: cf_scopes() }
+            };
+            Grant { issuer, client_id, grant_type: "password", user: Some((user.id, user.name)), scopes: user.scopes }
         }
-        "refresh_token" => {
-            let presented = field(&form, "refresh_token").unwrap_or("");
-            match state.tokens.redeem_refresh(presented, &issuer) {
-                Some(grant) if grant.client_id == client_id => {
-                    return respond_token(state, &grant, Some(presented.to_owned()));
-                }
-                _ => {
-                    return uaa_error(
-                        StatusCode::UNAUTHORIZED,
-                        "invalid_token",
-                        &format!("Invalid refresh token (expired or unknown): {}", abbreviate(presented)),
-                    );
-                }
-            }
-        }
-        "client_credentials" | "password" => {
-            return uaa_error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized_client",
-                &format!("Unauthorized grant type: {grant_type}"),
-            );
-        }
-        other => {
-            return uaa_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                &format!("Unsupported grant type: {other}"),
-            );
-        }
+        "authorization_code" => match codes::exchange(&state.auth_codes, issuer, &client_id, &form) {
+            Ok(grant) => grant,
+            Err(response) => return response,
+        },
+        _ => return refresh(state, &issuer, &client_id, &form),
     };
     // Only user grants get a refresh token; client_credentials never does.
-    respond_issue(state, &grant, grant.grant_type == "password")
+    respond_issue(state, &grant, grant.user.is_some())
+}
+
+/// `grant_type=refresh_token`: only with a refresh token issued to the same client.
+fn refresh(state: &Shared, issuer: &str, client_id: &str, form: &[(String, String)]) -> Response {
+    let Some(presented) = field(form, "refresh_token").filter(|t| !t.is_empty()) else {
+        return uaa_error(StatusCode::BAD_REQUEST, "invalid_request", "A refresh_token must be supplied.");
+    };
+    match state.tokens.redeem_refresh(presented, issuer) {
+        Some(grant) if grant.client_id == client_id => respond_token(state, &grant, Some(presented.to_owned())),
+        _ => uaa_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            &format!("Invalid refresh token (expired or unknown): {}", abbreviate(presented)),
+        ),
+    }
 }
 
 fn abbreviate(token: &str) -> String {
     token.chars().take(12).collect()
-}
-
-fn admin_user_id(state: &Shared) -> String {
-    crate::rng::fmt_guid(crate::rng::SplitMix64::new(crate::rng::mix(state.world.seed, 0xAD)).guid())
 }
 
 fn lifetime(state: &Shared) -> u64 {

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: start a simulator, get tokens, call it.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+pub mod browser;
+
 use capacity_sim::{Profile, SimConfig, SimHandle, Simulator};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
