@@ -35,10 +35,9 @@ pub(crate) fn client_ip(forwarded_for: Option<&str>, peer: Option<IpAddr>, trust
     if trusted_hops > 0 {
         let chain: Vec<&str> =
             forwarded_for.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-        if let Some(entry) = chain.len().checked_sub(trusted_hops).and_then(|i| chain.get(i)) {
-            if let Ok(ip) = entry.parse() {
-                return Some(ip);
-            }
+        let entry = chain.len().checked_sub(trusted_hops).and_then(|i| chain.get(i));
+        if let Some(ip) = entry.and_then(|e| e.parse().ok()) {
+            return Some(ip);
         }
     }
     peer
