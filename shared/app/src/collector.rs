@@ -4,14 +4,14 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use capacity_clients::bosh::{BoshClient, BoshConfig};
-use capacity_clients::cf::{CfClient, CfConfig};
+use capacity_clients::cf::{CfClient, CfConfig, UsageSource};
 use capacity_clients::log_cache::LogCacheClient;
 use capacity_clients::uaa::{Grant, TokenConfig};
 use capacity_clients::{ClientError, HttpSettings, UpstreamMetrics};
 use capacity_core::snapshot::{BoshSnapshot, CfSnapshot, FoundationSnapshot, RepSnapshot, SourceState};
 use tokio::sync::OnceCell;
 
-use crate::config::{CfCredentials, Config};
+use crate::config::{CfCredentials, Config, UsageMode};
 use crate::error::{AppError, ConfigError};
 
 /// Seconds since the Unix epoch.
@@ -25,6 +25,7 @@ pub fn unix_now() -> i64 {
 #[derive(Debug)]
 pub struct Collector {
     cf_config: CfConfig,
+    usage_mode: UsageMode,
     cf: OnceCell<CfClient>,
     bosh: Option<BoshClient>,
     log_cache_enabled: bool,
@@ -78,6 +79,7 @@ impl Collector {
         };
         Ok(Self {
             cf_config,
+            usage_mode: config.cf.usage_source,
             cf: OnceCell::new(),
             bosh,
             log_cache_enabled: config.log_cache_enabled,
@@ -114,7 +116,20 @@ impl Collector {
     /// CF facts. Without them nothing can be analysed, so failure is an error.
     pub async fn collect_cf(&self, now: i64) -> Result<CfSnapshot, ClientError> {
         let started = Instant::now();
-        let snapshot = self.cf().await?.snapshot(now).await;
+        let cf = self.cf().await?;
+        let log_cache = match self.usage_mode {
+            UsageMode::Stats => None,
+            UsageMode::Auto if !self.log_cache_enabled => None,
+            UsageMode::Auto | UsageMode::LogCache => match self.log_cache_client().await {
+                Ok(client) => Some(client),
+                Err(error) => {
+                    tracing::warn!(%error, "Log Cache unavailable for instance usage; reading stats");
+                    None
+                }
+            },
+        };
+        let usage = log_cache.map_or(UsageSource::Stats, UsageSource::LogCache);
+        let snapshot = cf.snapshot(now, usage).await;
         log_outcome("cf", started, snapshot.as_ref().map(|s| s.processes.len()));
         snapshot
     }

@@ -102,6 +102,19 @@ pub struct CfSettings {
     pub skip_tls_verify: bool,
     /// `CF_STATS_CONCURRENCY` (default 20).
     pub concurrency: usize,
+    /// `CF_USAGE_SOURCE`: where instance placement and usage come from.
+    pub usage_source: UsageMode,
+}
+
+/// `CF_USAGE_SOURCE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageMode {
+    /// `auto` (default): Log Cache container metrics when Log Cache is enabled, else stats.
+    Auto,
+    /// `stats`: one `/v3/processes/:guid/stats` call per started process.
+    Stats,
+    /// `log_cache`: Log Cache container metrics (stats only where they cannot place an instance).
+    LogCache,
 }
 
 /// BOSH director settings (optional as a whole).
@@ -220,6 +233,17 @@ impl Config {
                 s.parse("CF_STATS_CONCURRENCY", 20usize, "a positive integer")?,
                 "CF_STATS_CONCURRENCY",
             )?,
+            usage_source: match s.get("CF_USAGE_SOURCE").map(|v| v.to_ascii_lowercase()).as_deref() {
+                None | Some("auto") => UsageMode::Auto,
+                Some("stats") => UsageMode::Stats,
+                Some("log_cache") => UsageMode::LogCache,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        variable: "CF_USAGE_SOURCE",
+                        reason: "expected auto, stats or log_cache".to_owned(),
+                    });
+                }
+            },
         };
         let bosh = bosh_settings(s, &mut warnings)?;
         let ttl = Duration::from_secs(positive(s.parse("CACHE_TTL", 300u64, "seconds")?, "CACHE_TTL")?);

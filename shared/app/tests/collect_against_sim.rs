@@ -325,3 +325,59 @@ async fn bosh_ca_certificate_is_the_trusted_root() {
     let reason = unavailable_reason(&untrusting.collect_bosh(unix_now()).await).map(str::to_owned);
     assert!(reason.as_deref().is_some_and(|r| r.contains("certificate")), "{reason:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_cache_usage_agrees_with_stats_and_needs_far_fewer_requests() {
+    let sim = support::sim(Profile::Medium, Faults::default()).await;
+    let (by_stats, _) = support::collector(&sim, &[("CF_USAGE_SOURCE", "stats")]);
+    let stats_snapshot = by_stats.collect(unix_now()).await.expect("stats collect");
+    let stats_calls = sim.stats().count(Upstream::Cf, "/v3/processes/:guid/stats");
+    sim.reset_stats();
+    let (by_log_cache, _) = support::collector(&sim, &[("CF_USAGE_SOURCE", "log_cache")]);
+    let lc_snapshot = by_log_cache.collect(unix_now()).await.expect("log cache collect");
+    let options = AnalysisOptions::default();
+    let a = stats_snapshot.analyse(&options);
+    let b = lc_snapshot.analyse(&options);
+    // Same cells, same placement and allocation, same use, per cell and per segment.
+    assert_eq!(a.cells.len(), b.cells.len());
+    for (x, y) in a.cells.iter().zip(&b.cells) {
+        assert_eq!((x.ip, &x.segment), (y.ip, &y.segment));
+        assert_eq!(x.memory.allocated_instances_mb, y.memory.allocated_instances_mb, "{}", x.ip);
+        assert_eq!(x.memory.used_bytes, y.memory.used_bytes, "{}", x.ip);
+        assert_eq!(x.containers.app_instances, y.containers.app_instances, "{}", x.ip);
+    }
+    for (x, y) in a.segments.iter().zip(&b.segments) {
+        assert_eq!(
+            (x.allocated_instances_mb, x.used_mb, x.requested_mb),
+            (y.allocated_instances_mb, y.used_mb, y.requested_mb)
+        );
+        assert_eq!(x.instance_states, y.instance_states, "{}", x.name);
+    }
+    for (x, y) in a.apps.iter().zip(&b.apps) {
+        assert_eq!((&x.guid, x.used_mb, x.instance_states), (&y.guid, y.used_mb, y.instance_states));
+    }
+    assert_matches_truth(&b, &sim.truth());
+    // Stats only for processes Log Cache cannot place (STARTING instances have no metrics yet).
+    let stats = sim.stats();
+    let fallback = stats.count(Upstream::Cf, "/v3/processes/:guid/stats");
+    let starting = sim.truth().counts.instances_by_state.get("STARTING").copied().unwrap_or(0);
+    assert!(fallback <= starting, "{fallback} stats calls for {starting} starting instances");
+    assert!(fallback * 20 < stats_calls, "{fallback} vs {stats_calls}");
+    let apps_with_instances = lc_snapshot
+        .cf
+        .processes
+        .iter()
+        .filter(|p| {
+            p.instances > 0
+                && lc_snapshot
+                    .cf
+                    .apps
+                    .iter()
+                    .any(|a| a.guid == p.app_guid && a.state == capacity_core::snapshot::AppState::Started)
+        })
+        .map(|p| p.app_guid.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
+    let batches = apps_with_instances.div_ceil(capacity_clients::cf::APPS_PER_QUERY as u64);
+    assert_eq!(stats.upstream_total(Upstream::LogCache), 7 + 2 * batches);
+}

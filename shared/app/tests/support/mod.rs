@@ -29,6 +29,9 @@ pub fn settings(sim: &SimHandle, extra: &[(&str, &str)]) -> Settings {
         ("BOSH_TASK_POLL_MS".into(), "10".into()),
         ("BOSH_RETRY_BASE_MS".into(), "10".into()),
         ("AUTH_MODE".into(), "disabled".into()),
+        // The request-plan tests count one stats call per started process; the Log Cache usage
+        // path has its own tests.
+        ("CF_USAGE_SOURCE".into(), "stats".into()),
     ];
     pairs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     Settings::default().with_layer(pairs)

@@ -4,11 +4,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 
 use capacity_core::snapshot::{
-    App, AppState, CfSnapshot, InstanceStats, IsolationSegment, Organization, Process, SHARED_SEGMENT_GUID, Space,
+    App, AppState, CfSnapshot, InstanceState, InstanceStats, IsolationSegment, Organization, Process,
+    SHARED_SEGMENT_GUID, Space,
 };
 use futures::{StreamExt, TryStreamExt, stream};
 
-use super::{CfClient, wire};
+use super::{CfClient, UsageSource, wire};
 use crate::ClientError;
 
 impl CfClient {
@@ -17,13 +18,19 @@ impl CfClient {
     /// per segment its assigned spaces; per non-shared segment its entitled orgs; per entitled
     /// org its default segment; then `/v3/processes/:guid/stats` only for processes of STARTED
     /// apps with instances > 0. Lists run in parallel; per-resource calls at bounded concurrency.
-    pub async fn snapshot(&self, now: i64) -> Result<CfSnapshot, ClientError> {
-        let (organizations, spaces, segments, apps, processes) = tokio::try_join!(
+    ///
+    /// With [`UsageSource::LogCache`], processes are listed with their instance states embedded
+    /// and placement and usage come from Log Cache container metrics in batches of app guids;
+    /// stats are then read only for processes with instances Log Cache cannot place (STARTING
+    /// ones have no metrics yet). If Log Cache fails, every started process falls back to stats.
+    pub async fn snapshot(&self, now: i64, usage: UsageSource<'_>) -> Result<CfSnapshot, ClientError> {
+        let embed = matches!(usage, UsageSource::LogCache(_));
+        let (organizations, spaces, segments, apps, (processes, states)) = tokio::try_join!(
             self.organizations(),
             self.spaces(),
             self.segments_with_relationships(),
             self.apps(),
-            self.processes(),
+            self.processes_with_states(embed),
         )?;
         let (isolation_segments, space_segments, org_default_segments) = segments;
         let mut snapshot = CfSnapshot {
@@ -38,6 +45,9 @@ impl CfClient {
             processes,
             warnings: Vec::new(),
         };
+        if let UsageSource::LogCache(log_cache) = usage {
+            self.usage_from_log_cache(&mut snapshot, &states, log_cache).await;
+        }
         self.fill_stats(&mut snapshot).await?;
         Ok(snapshot)
     }
@@ -77,8 +87,21 @@ impl CfClient {
 
     /// Every process (all apps in one bulk list, never per app).
     pub async fn processes(&self) -> Result<Vec<Process>, ClientError> {
-        let processes: Vec<wire::ProcessResource> = self.list("/v3/processes", "v3/processes").await?;
-        Ok(processes
+        Ok(self.processes_with_states(false).await?.0)
+    }
+
+    /// Every process, and with `embed` the instance states CC embeds per process.
+    async fn processes_with_states(
+        &self,
+        embed: bool,
+    ) -> Result<(Vec<Process>, Vec<Option<Vec<(u32, InstanceState)>>>), ClientError> {
+        let path = if embed { "v3/processes?embed=process_instances" } else { "v3/processes" };
+        let processes: Vec<wire::ProcessResource> = self.list("/v3/processes", path).await?;
+        let states = processes
+            .iter()
+            .map(|p| p.process_instances.as_ref().map(|i| i.iter().map(|e| (e.index, e.state)).collect()))
+            .collect();
+        let processes = processes
             .into_iter()
             .map(|p| Process {
                 guid: p.guid,
@@ -89,7 +112,8 @@ impl CfClient {
                 disk_in_mb: p.disk_in_mb,
                 stats: None,
             })
-            .collect())
+            .collect();
+        Ok((processes, states))
     }
 
     /// Segments, explicit space assignments (shared included: it overrides an org default) and
@@ -154,7 +178,7 @@ impl CfClient {
             .processes
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.instances > 0 && started.contains(p.app_guid.as_str()))
+            .filter(|(_, p)| p.stats.is_none() && p.instances > 0 && started.contains(p.app_guid.as_str()))
             .map(|(i, p)| (i, p.guid.clone()))
             .collect();
         let results: Vec<(usize, Result<Vec<InstanceStats>, ClientError>)> = stream::iter(wanted)

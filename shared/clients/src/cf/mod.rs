@@ -1,7 +1,19 @@
 //! Cloud Controller v3: discovery, authenticated requests, pagination and the snapshot crawl.
 
 mod collect;
+mod usage;
+
+pub use usage::APPS_PER_QUERY;
 mod wire;
+
+/// Where instance placement and usage come from.
+#[derive(Debug, Clone, Copy)]
+pub enum UsageSource<'a> {
+    /// `/v3/processes/:guid/stats`, one call per started process.
+    Stats,
+    /// Log Cache container metrics in batches of apps, stats only where Log Cache cannot tell.
+    LogCache(&'a crate::log_cache::LogCacheClient),
+}
 
 use std::sync::Arc;
 

@@ -121,6 +121,15 @@ pub(crate) struct ProcessResource {
     pub(crate) memory_in_mb: u64,
     pub(crate) disk_in_mb: u64,
     pub(crate) relationships: ProcessRelationships,
+    /// Present with `embed=process_instances` (experimental in CC): states only.
+    #[serde(default)]
+    pub(crate) process_instances: Option<Vec<EmbeddedInstance>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct EmbeddedInstance {
+    pub(crate) index: u32,
+    pub(crate) state: capacity_core::InstanceState,
 }
 
 #[derive(Debug, Deserialize)]
