@@ -1,10 +1,12 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { clearResourceCache } from '../api/useResource';
+import { forgetSource } from '../views/planning/kept';
 
 afterEach(() => {
   cleanup();
   clearResourceCache();
+  forgetSource();
   window.location.hash = '';
 });
 

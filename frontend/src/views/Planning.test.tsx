@@ -166,6 +166,21 @@ describe('Planning', () => {
     await waitFor(() => expect(posted.at(-1)).toEqual({ scenario: {} }));
   });
 
+  it('keeps an import when the view is left and opened again', async () => {
+    const { client, posted } = planningApi();
+    const first = renderWithApi(<Planning />, client);
+    await verdict();
+    await userEvent.upload(screen.getByLabelText('Import a snapshot (JSON)'), new File(['{"name":"lab"}'], 'lab.json'));
+    await waitFor(() => expect(posted.at(-1)?.snapshot).toEqual(labSnapshot()));
+    first.unmount();
+    const count = posted.length;
+    renderWithApi(<Planning />, client);
+    await verdict();
+    expect((screen.getByTestId('source-snapshot') as HTMLInputElement).checked).toBe(true);
+    await waitFor(() => expect(posted.length).toBe(count + 1));
+    expect(posted.at(-1)).toEqual({ scenario: {}, snapshot: labSnapshot() });
+  });
+
   it('says why an import failed', async () => {
     const { client } = planningApi();
     renderWithApi(<Planning />, client);

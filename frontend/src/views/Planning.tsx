@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useApiClient } from '../api/context';
 import { ApiError, type RequestOptions } from '../api/client';
-import type { Fix, HostLayer, ScenarioInput, Snapshot } from '../api/types';
+import type { Fix, HostLayer, ScenarioInput } from '../api/types';
 import { useResource } from '../api/useResource';
 import { DegradedBanner } from '../components/Banner';
 import { Freshness } from '../components/Freshness';
@@ -24,18 +24,10 @@ import { planningReport, reportFileName, type PlanningSource } from '../lib/repo
 import { parseHash, updateParams, useLocation } from '../router';
 import { PlanningForm, type SegmentOption } from './planning/PlanningForm';
 import { PlanningResults } from './planning/PlanningResults';
+import { keepSource, keptSource, type Imported } from './planning/kept';
 
 /** Quiet time after the last keystroke before the scenario is evaluated. */
 export const AUTO_EVALUATE_MS = 500;
-
-interface Imported {
-  /** Distinguishes imports of the same file. */
-  id: number;
-  snapshot: Snapshot;
-  cells: number;
-  segments: number;
-  fileName: string;
-}
 
 function describeHosts(layer: HostLayer | null | undefined): string | null {
   if (!layer || layer.clusters.length === 0) return null;
@@ -55,8 +47,8 @@ export default function Planning() {
   const client = useApiClient();
   const location = useLocation();
   const [inputs, setInputs] = useState<PlanningInputs>(() => fromScenario(parseScenarioParam(location.params.get('scenario'))));
-  const [source, setSource] = useState<'live' | 'snapshot'>('live');
-  const [imported, setImported] = useState<Imported | null>(null);
+  const [source, setSource] = useState<'live' | 'snapshot'>(() => keptSource().source);
+  const [imported, setImported] = useState<Imported | null>(() => keptSource().imported);
   const [auto, setAuto] = useState(true);
   const [notice, setNotice] = useState('');
   const verdictRef = useRef<HTMLElement>(null);
@@ -86,7 +78,7 @@ export default function Planning() {
     return () => clearTimeout(timer);
   }, [auto, valid, scenarioJson, submitted]);
 
-  // The evaluated scenario goes into the URL, so a plan can be shared (live data only).
+  // The evaluated scenario goes into the URL, so a plan can be shared (an imported snapshot is not).
   useEffect(() => {
     const here = parseHash(window.location.hash);
     if (here.route?.id !== 'planning') return;
@@ -134,8 +126,10 @@ export default function Planning() {
     verdictRef.current?.focus();
   };
 
-  const chooseSource = (next: 'live' | 'snapshot', nextSnapshot: Snapshot | undefined) => {
+  const chooseSource = (next: 'live' | 'snapshot', nextImport: Imported | null) => {
+    const nextSnapshot = next === 'snapshot' ? nextImport?.snapshot : undefined;
     setSource(next);
+    keepSource({ source: next, imported: nextImport });
     const names = nextSnapshot ? nextSnapshot.segments.map((s) => s.name) : (dashboard.data?.segments.map((s) => s.name) ?? null);
     if (inputs.segment && names && !names.includes(inputs.segment)) setInputs({ ...inputs, segment: '' });
   };
@@ -196,10 +190,10 @@ export default function Planning() {
       <SourcePanel
         source={source}
         imported={imported}
-        onSource={(next) => chooseSource(next, next === 'snapshot' ? imported?.snapshot : undefined)}
+        onSource={(next) => chooseSource(next, imported)}
         onImported={(next) => {
           setImported(next);
-          chooseSource('snapshot', next.snapshot);
+          chooseSource('snapshot', next);
           setNotice(`Imported ${next.snapshot.name}: ${formatCount(next.cells)} cells in ${formatCount(next.segments)} segment(s).`);
         }}
         onNotice={setNotice}

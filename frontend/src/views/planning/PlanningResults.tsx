@@ -1,4 +1,4 @@
-import type { Ref } from 'react';
+import { useId, type Ref } from 'react';
 import type { Bottleneck, Figures, Fix, PlanningWarning, Recommendation, ScenarioResponse, VerdictStatus } from '../../api/types';
 import { Tip } from '../../components/Tip';
 import { formatPercent } from '../../lib/format';
@@ -290,7 +290,7 @@ function Bottlenecks({ bottlenecks }: { bottlenecks: Bottleneck[] }) {
             <li key={b.resource} className={b.constraining ? 'constraining' : ''} data-resource={b.resource}>
               <div className="bottleneck-head">
                 <span className="strong">{BOTTLENECK_LABEL[b.resource] ?? b.resource}</span>
-                {b.constraining && <span className="pill pill-bad">constraining</span>}
+                {b.constraining && <span className="pill pill-primary">constraining</span>}
                 <span className="bottleneck-pct">{formatPercent(pct)} of its limit</span>
               </div>
               <span className="databar" aria-hidden="true">
@@ -324,6 +324,7 @@ function fixTarget(fix: Fix): string {
 }
 
 function Warnings({ warnings, onFix }: { warnings: PlanningWarning[]; onFix: (fix: Fix) => void }) {
+  const id = useId();
   return (
     <section className="panel" aria-labelledby="warnings-heading">
       <h2 id="warnings-heading">
@@ -343,15 +344,15 @@ function Warnings({ warnings, onFix }: { warnings: PlanningWarning[]; onFix: (fi
                 <p className="sub">{cause(w)}</p>
                 {w.fixes.length > 0 && (
                   <ul className="fixes">
-                    {w.fixes.map((f) => (
+                    {w.fixes.map((f, j) => (
                       <li key={`${f.field}-${f.value}-${f.description}`}>
-                        <span>{f.description}</span>
+                        <span id={`${id}-${i}-${j}`}>{f.description}</span>
                         <button
                           type="button"
                           className="button button-small button-secondary"
                           onClick={() => onFix(f)}
                           data-testid="apply-fix"
-                          aria-label={`Apply fix: ${f.description} (set ${fixTarget(f)})`}
+                          aria-describedby={`${id}-${i}-${j}`}
                         >
                           Apply: {fixTarget(f)}
                         </button>
