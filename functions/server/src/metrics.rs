@@ -28,13 +28,30 @@ struct Histogram {
 /// HTTP request counters per route template, method and status.
 #[derive(Debug, Default)]
 pub(crate) struct HttpMetrics {
-    requests: Mutex<BTreeMap<(String, String, u16), Histogram>>,
+    requests: Mutex<BTreeMap<(String, &'static str, u16), Histogram>>,
+}
+
+/// Methods as static labels (anything else is `other`): no allocation per request.
+fn method_label(method: &http::Method) -> &'static str {
+    match *method {
+        http::Method::GET => "GET",
+        http::Method::POST => "POST",
+        http::Method::HEAD => "HEAD",
+        http::Method::OPTIONS => "OPTIONS",
+        http::Method::PUT => "PUT",
+        http::Method::DELETE => "DELETE",
+        _ => "other",
+    }
 }
 
 impl HttpMetrics {
-    fn observe(&self, route: String, method: String, status: u16, seconds: f64) {
+    fn observe(&self, route: &str, method: &'static str, status: u16, seconds: f64) {
         let mut requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        let h = requests.entry((route, method, status)).or_default();
+        // The key is built only the first time a route, method and status combination is seen.
+        let h = match requests.iter_mut().find(|((r, m, s), _)| r == route && *m == method && *s == status) {
+            Some((_, h)) => h,
+            None => requests.entry((route.to_owned(), method, status)).or_default(),
+        };
         h.count += 1;
         h.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -56,11 +73,12 @@ pub(crate) struct MetricsState {
 /// Middleware recording every request under its route template (never the raw path, so that
 /// label cardinality stays bounded).
 pub(crate) async fn record(State(metrics): State<Arc<HttpMetrics>>, request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().map_or_else(
-        || if request.uri().path().starts_with("/api/") { "/api/*" } else { "static" }.to_owned(),
-        |p| p.as_str().to_owned(),
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let route = matched.as_ref().map_or_else(
+        || if request.uri().path().starts_with("/api/") { "/api/*" } else { "static" },
+        MatchedPath::as_str,
     );
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     metrics.observe(route, method, response.status().as_u16(), started.elapsed().as_secs_f64());
@@ -89,7 +107,7 @@ pub(crate) async fn render(State(state): State<MetricsState>) -> impl IntoRespon
         );
     }
     header_lines(&mut out, "capacity_http_request_duration_seconds", "histogram", "HTTP request latency.");
-    let mut by_route: BTreeMap<(&str, &str), Histogram> = BTreeMap::new();
+    let mut by_route: BTreeMap<(&str, &'static str), Histogram> = BTreeMap::new();
     for ((route, method, _), h) in &requests {
         let agg = by_route.entry((route, method)).or_default();
         agg.count += h.count;

@@ -57,7 +57,12 @@ impl Application {
             AuthConfig::Uaa(uaa) => Some(uaa.ui.clone()),
             AuthConfig::Disabled => None,
         };
-        Arc::new(ApiState { service: self.service.clone(), auth: self.auth.clone(), ui_auth })
+        Arc::new(ApiState {
+            service: self.service.clone(),
+            auth: self.auth.clone(),
+            ui_auth,
+            rendered: Default::default(),
+        })
     }
 }
 

@@ -89,7 +89,7 @@ async fn harness() -> Harness {
     let mut service_settings = ServiceSettings::from_config(&support::config(&sim, &[]));
     service_settings.foundation = "auth-test".into();
     let service = Arc::new(CapacityService::new(upstreams, Arc::new(MemoryCache::new()), service_settings));
-    let state = ApiState { service, auth: Arc::new(auth), ui_auth: None };
+    let state = ApiState { service, auth: Arc::new(auth), ui_auth: None, rendered: Default::default() };
     Harness { router: router(Arc::new(state), &Endpoint::ALL), sim, issuer, viewer_key, operator_key }
 }
 

@@ -63,10 +63,14 @@ pub(crate) async fn crawl(cf: &CfClient, api_url: &str) -> Result<u64, ClientErr
     }
     let mut instances = 0u64;
     for app in &apps {
-        let processes: Page<ProcessRef> = cf.get("/v3/apps/:guid/processes", &format!("v3/apps/{}/processes", app.guid)).await?;
+        let processes: Page<ProcessRef> =
+            cf.get("/v3/apps/:guid/processes", &format!("v3/apps/{}/processes", app.guid)).await?;
         if let Some(space) = &app.relationships.space.data {
             let segment: ToOne = cf
-                .get("/v3/spaces/:guid/relationships/isolation_segment", &format!("v3/spaces/{}/relationships/isolation_segment", space.guid))
+                .get(
+                    "/v3/spaces/:guid/relationships/isolation_segment",
+                    &format!("v3/spaces/{}/relationships/isolation_segment", space.guid),
+                )
                 .await?;
             if let Some(segment) = segment.data {
                 let _: serde_json::Value =

@@ -68,7 +68,9 @@ pub(crate) async fn ours(sim: &SimHandle, usage: &str) -> Run {
 /// The per-app crawl (CF only), measured; projected from a measurement at 0 ms when the
 /// measured run would exceed `budget`.
 pub(crate) async fn baseline(sim: &SimHandle, latency_ms: u64, zero_latency: Option<&Run>, budget: Duration) -> Run {
-    if let Some(zero) = zero_latency.filter(|z| z.seconds + z.requests as f64 * latency_ms as f64 / 1000.0 > budget.as_secs_f64()) {
+    if let Some(zero) =
+        zero_latency.filter(|z| z.seconds + z.requests as f64 * latency_ms as f64 / 1000.0 > budget.as_secs_f64())
+    {
         return Run {
             requests: zero.requests,
             seconds: zero.seconds + zero.requests as f64 * latency_ms as f64 / 1000.0,
@@ -81,7 +83,9 @@ pub(crate) async fn baseline(sim: &SimHandle, latency_ms: u64, zero_latency: Opt
         password: sim.credentials.cf_password.clone().into(),
     });
     let started = Instant::now();
-    let cf = match CfClient::connect(CfConfig::new(sim.urls.cf.clone(), token), Arc::new(UpstreamMetrics::default())).await {
+    let cf = match CfClient::connect(CfConfig::new(sim.urls.cf.clone(), token), Arc::new(UpstreamMetrics::default()))
+        .await
+    {
         Ok(cf) => cf,
         Err(e) => panic!("connect: {e}"),
     };
@@ -96,7 +100,12 @@ pub(crate) fn floor(sim: &SimHandle) -> u64 {
     let t = sim.truth();
     let c = &t.counts;
     let pages = |n: u64| n.div_ceil(5000).max(1);
-    let cf = 1 + pages(c.orgs) + pages(c.spaces) + pages(c.isolation_segments) + pages(c.apps) + pages(c.processes)
+    let cf = 1
+        + pages(c.orgs)
+        + pages(c.spaces)
+        + pages(c.isolation_segments)
+        + pages(c.apps)
+        + pages(c.processes)
         + c.isolation_segments
         + c.non_shared_segments
         + c.entitled_orgs

@@ -40,7 +40,8 @@ async fn next(State(rt): State<Runtime>) -> (HeaderMap, String) {
         std::future::pending::<()>().await;
     }
     let mut headers = HeaderMap::new();
-    let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis() + 30_000;
+    let deadline =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis() + 30_000;
     for (name, value) in [
         ("lambda-runtime-aws-request-id", "bench-request-1".to_owned()),
         ("lambda-runtime-deadline-ms", deadline.to_string()),
@@ -129,7 +130,9 @@ pub(crate) async fn run(binary: &std::path::Path, profile: Profile, runs: u32) {
         }
     }
     let ok = statuses.iter().filter(|s| **s == Some(200)).count();
-    println!("| function | runs (200 OK) | process start → ready (median) | first invocation, cold cache, `{profile}` simulator (median) |");
+    println!(
+        "| function | runs (200 OK) | process start → ready (median) | first invocation, cold cache, `{profile}` simulator (median) |"
+    );
     println!("|---|---|---|---|");
     println!(
         "| {} | {} ({ok}) | {:.1} ms | {:.1} ms |",

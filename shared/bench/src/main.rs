@@ -60,7 +60,9 @@ enum Command {
 #[tokio::main]
 async fn main() {
     match Args::parse().command {
-        Command::Crawl { profiles, latencies, budget_secs } => Box::pin(crawl_tables(&profiles, &latencies, Duration::from_secs(budget_secs))).await,
+        Command::Crawl { profiles, latencies, budget_secs } => {
+            Box::pin(crawl_tables(&profiles, &latencies, Duration::from_secs(budget_secs))).await
+        }
         Command::LambdaInit { binary, profile, runs } => lambda_init::run(&binary, profile, runs).await,
         Command::Cache { profile } => stores::cache(profile).await,
         Command::SingleFlight { requests } => stores::single_flight(requests).await,
@@ -83,7 +85,8 @@ async fn crawl_tables(profiles: &[Profile], latencies: &[u64], budget: Duration)
         for &latency in latencies {
             let sim = crawl::sim(profile, latency).await;
             let lc = crawl::ours(&sim, "log_cache").await;
-            let stats = if latency == 0 || profile != Profile::Huge { Some(crawl::ours(&sim, "stats").await) } else { None };
+            let stats =
+                if latency == 0 || profile != Profile::Huge { Some(crawl::ours(&sim, "stats").await) } else { None };
             let base = crawl::baseline(&sim, latency, zero_baseline.as_ref(), budget).await;
             if latency == 0 {
                 let truth = sim.truth();
@@ -105,7 +108,12 @@ async fn crawl_tables(profiles: &[Profile], latencies: &[u64], budget: Duration)
                 stats.as_ref().map_or_else(|| "not run".to_owned(), secs),
                 secs(&base)
             ));
-            eprintln!("{profile} {latency} ms: lc {:.2}s stats {:?} baseline {:.2}s", lc.seconds, stats.map(|s| s.seconds), base.seconds);
+            eprintln!(
+                "{profile} {latency} ms: lc {:.2}s stats {:?} baseline {:.2}s",
+                lc.seconds,
+                stats.map(|s| s.seconds),
+                base.seconds
+            );
         }
     }
     println!("### Upstream requests per cold refresh (0 ms latency)\n\n{requests}");

@@ -71,8 +71,14 @@ pub(crate) async fn cache(profile: Profile) {
     };
     let decode_ms = started.elapsed().as_secs_f64() * 1000.0;
     assert_eq!(decoded.processes.len(), snapshot.processes.len());
-    println!("CF snapshot of the `{profile}` profile: {} apps, {} processes, {instances} instance stats; JSON {:.1} MB, gzip {:.1} MB ({} DynamoDB items of ≤ 350 KiB); encode {encode_ms:.0} ms, decode {decode_ms:.0} ms.\n",
-        snapshot.apps.len(), snapshot.processes.len(), raw as f64 / 1e6, encoded.len() as f64 / 1e6, encoded.len().div_ceil(cache::CHUNK_BYTES));
+    println!(
+        "CF snapshot of the `{profile}` profile: {} apps, {} processes, {instances} instance stats; JSON {:.1} MB, gzip {:.1} MB ({} DynamoDB items of ≤ 350 KiB); encode {encode_ms:.0} ms, decode {decode_ms:.0} ms.\n",
+        snapshot.apps.len(),
+        snapshot.processes.len(),
+        raw as f64 / 1e6,
+        encoded.len() as f64 / 1e6,
+        encoded.len().div_ceil(cache::CHUNK_BYTES)
+    );
     println!("| cache | put | get |\n|---|---|---|");
     let (put, get) = round_trip(&MemoryCache::new(), &encoded).await;
     println!("| in memory | {put:.1} ms | {get:.1} ms |");
@@ -129,7 +135,13 @@ pub(crate) async fn single_flight(requests: usize) {
     let apps = stats.count(capacity_sim::Upstream::Cf, "/v3/apps");
     let vms = stats.count(capacity_sim::Upstream::Bosh, "/deployments/:name/vms");
     let deployments = sim.truth().counts.cell_deployments;
-    println!("| concurrent cold requests | 200 OK | CF app list reads | BOSH vms reads per deployment | upstream collects |");
+    println!(
+        "| concurrent cold requests | 200 OK | CF app list reads | BOSH vms reads per deployment | upstream collects |"
+    );
     println!("|---|---|---|---|---|");
-    println!("| {requests} | {ok} | {apps} | {} | {} |", vms / deployments.max(1), if apps == 1 && vms == deployments { 1 } else { apps });
+    println!(
+        "| {requests} | {ok} | {apps} | {} | {} |",
+        vms / deployments.max(1),
+        if apps == 1 && vms == deployments { 1 } else { apps }
+    );
 }

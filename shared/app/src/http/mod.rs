@@ -5,6 +5,7 @@ mod error;
 mod metadata;
 mod planning;
 mod query;
+mod rendered;
 mod routes;
 mod views;
 
@@ -28,13 +29,20 @@ pub struct ApiState {
     pub auth: Arc<crate::auth::Authenticator>,
     /// Sign-in settings for the dashboard, published by `/api/health`.
     pub ui_auth: Option<crate::config::UiAuthConfig>,
+    /// Bodies rendered once per analysis.
+    pub rendered: rendered::Rendered,
 }
 
 impl ApiState {
     /// State without authentication (tests and demos).
     #[must_use]
     pub fn unauthenticated(service: Arc<CapacityService>) -> Self {
-        Self { service, auth: Arc::new(crate::auth::Authenticator::Disabled), ui_auth: None }
+        Self {
+            service,
+            auth: Arc::new(crate::auth::Authenticator::Disabled),
+            ui_auth: None,
+            rendered: Default::default(),
+        }
     }
 }
 

@@ -94,6 +94,12 @@ fn bounded_text(name: &str, value: Option<&String>) -> Result<Option<String>, Ap
 }
 
 impl CellsQuery {
+    /// No filter and the default order: the common case, rendered once per analysis.
+    #[must_use]
+    pub(crate) fn is_default(&self) -> bool {
+        self.segment.is_none() && self.sort.as_deref().is_none_or(|s| s == "name") && self.order.is_none()
+    }
+
     /// Freshness requested.
     #[must_use]
     pub(crate) fn freshness(&self, min_age: i64) -> Freshness {

@@ -12,11 +12,16 @@ use super::ApiState;
 use super::error::ApiError;
 use super::metadata::{Metadata, rfc3339};
 use super::query::{AppsQuery, CellsQuery, CommonQuery};
+use super::rendered::with_metadata;
 use super::views::{Apps, Cells, Dashboard, Segments};
 use crate::collector::unix_now;
 use crate::service::SourceHealth;
 
 type ApiResult = Result<Response, ApiError>;
+
+fn internal(e: serde_json::Error) -> ApiError {
+    ApiError::from(crate::error::AppError::Internal(e.to_string()))
+}
 
 fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     q.map(|Query(v)| v).map_err(|e| ApiError::bad_request(e.body_text()))
@@ -30,7 +35,9 @@ pub(crate) async fn dashboard(
     let q = query(q)?;
     let view = state.service.foundation(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
-    Ok(Json(Dashboard::new(metadata, &view.analysis)).into_response())
+    let body =
+        state.rendered.body("dashboard", &view.analysis, || serde_json::to_vec(&Dashboard::new(&view.analysis)))?;
+    with_metadata(&metadata, &body)
 }
 
 /// `GET /api/cells`.
@@ -40,9 +47,16 @@ pub(crate) async fn cells(
 ) -> ApiResult {
     let q = query(q)?;
     let view = state.service.foundation(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
-    let cells = q.apply(&view.analysis.cells)?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
-    Ok(Json(Cells { metadata, total: cells.len(), cells }).into_response())
+    if q.is_default() {
+        let body = state.rendered.body("cells", &view.analysis, || {
+            let cells = q.apply(&view.analysis.cells).unwrap_or_default();
+            serde_json::to_vec(&Cells { total: cells.len(), cells })
+        })?;
+        return with_metadata(&metadata, &body);
+    }
+    let cells = q.apply(&view.analysis.cells)?;
+    with_metadata(&metadata, &serde_json::to_vec(&Cells { total: cells.len(), cells }).map_err(internal)?)
 }
 
 /// `GET /api/segments`.
@@ -53,7 +67,10 @@ pub(crate) async fn segments(
     let q = query(q)?;
     let view = state.service.foundation(q.freshness(state.service.settings().refresh_min_age_secs)).await?;
     let metadata = Metadata::new(&state.service.settings().foundation, &view.sources);
-    Ok(Json(Segments { metadata, segments: &view.analysis.segments }).into_response())
+    let body = state
+        .rendered
+        .body("segments", &view.analysis, || serde_json::to_vec(&Segments { segments: &view.analysis.segments }))?;
+    with_metadata(&metadata, &body)
 }
 
 /// `GET /api/apps`.

@@ -8,8 +8,6 @@ use super::metadata::Metadata;
 /// `GET /api/dashboard`: what the overview needs, small at any foundation size.
 #[derive(Debug, Serialize)]
 pub(crate) struct Dashboard<'a> {
-    /// Freshness and provenance.
-    pub(crate) metadata: Metadata,
     /// Foundation totals.
     pub(crate) totals: &'a FoundationTotals,
     /// Every isolation segment.
@@ -64,9 +62,8 @@ impl<'a> From<&'a AppUsage> for AppSummary<'a> {
 impl<'a> Dashboard<'a> {
     /// Builds the dashboard from an analysis.
     #[must_use]
-    pub(crate) fn new(metadata: Metadata, analysis: &'a FoundationAnalysis) -> Self {
+    pub(crate) fn new(analysis: &'a FoundationAnalysis) -> Self {
         Self {
-            metadata,
             totals: &analysis.totals,
             segments: &analysis.segments,
             top_apps: top(&analysis.apps, |a| a.requested_mb),
@@ -91,8 +88,6 @@ fn top(apps: &[AppUsage], key: impl Fn(&AppUsage) -> u64) -> Vec<AppSummary<'_>>
 /// `GET /api/cells`.
 #[derive(Debug, Serialize)]
 pub(crate) struct Cells<'a> {
-    /// Freshness and provenance.
-    pub(crate) metadata: Metadata,
     /// Cells matching the filter.
     pub(crate) total: usize,
     /// The cells.
@@ -102,8 +97,6 @@ pub(crate) struct Cells<'a> {
 /// `GET /api/segments`.
 #[derive(Debug, Serialize)]
 pub(crate) struct Segments<'a> {
-    /// Freshness and provenance.
-    pub(crate) metadata: Metadata,
     /// Every segment.
     pub(crate) segments: &'a [SegmentCapacity],
 }

@@ -122,7 +122,8 @@ pub struct CapacityService {
     cf: SourceSlot<CfSnapshot>,
     bosh: SourceSlot<BoshSnapshot>,
     log_cache: SourceSlot<RepSnapshot>,
-    analysis: tokio::sync::Mutex<Option<(AnalysisKey, Arc<FoundationAnalysis>)>>,
+    analysis: RwLock<Option<(AnalysisKey, Arc<FoundationAnalysis>)>>,
+    analysis_compute: tokio::sync::Mutex<()>,
     apps: tokio::sync::Mutex<AppsMemo>,
 }
 
@@ -142,7 +143,8 @@ impl CapacityService {
             settings,
             holder,
             metrics: ServiceMetrics::default(),
-            analysis: tokio::sync::Mutex::new(None),
+            analysis: RwLock::new(None),
+            analysis_compute: tokio::sync::Mutex::new(()),
             apps: tokio::sync::Mutex::new(None),
         }
     }
@@ -240,9 +242,20 @@ impl CapacityService {
         let cf = cf?;
         let key: AnalysisKey = (cf.version.clone(), bosh.version.clone(), log_cache.version.clone());
         let sources = [SourceMeta::of(&cf), SourceMeta::of(&bosh), SourceMeta::of(&log_cache)];
-        let mut memo = self.analysis.lock().await;
-        if let Some((_, analysis)) = memo.as_ref().filter(|(k, _)| *k == key) {
-            return Ok(FoundationView { analysis: analysis.clone(), sources });
+        let memoised = |memo: &RwLock<Option<(AnalysisKey, Arc<FoundationAnalysis>)>>| {
+            memo.read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, a)| a.clone())
+        };
+        if let Some(analysis) = memoised(&self.analysis) {
+            return Ok(FoundationView { analysis, sources });
+        }
+        // One analysis at a time; whoever waited may find it done.
+        let _computing = self.analysis_compute.lock().await;
+        if let Some(analysis) = memoised(&self.analysis) {
+            return Ok(FoundationView { analysis, sources });
         }
         let options = self.settings.analysis.clone();
         let (cf_data, bosh_data, rep_data) = (cf.data.clone(), bosh.data.clone(), log_cache.data.clone());
@@ -253,7 +266,7 @@ impl CapacityService {
         .await
         .map_err(|e| AppError::Internal(format!("analysis task failed: {e}")))??;
         let analysis = Arc::new(analysis);
-        *memo = Some((key, analysis.clone()));
+        *self.analysis.write().unwrap_or_else(PoisonError::into_inner) = Some((key, analysis.clone()));
         Ok(FoundationView { analysis, sources })
     }
 
