@@ -127,19 +127,33 @@ function tail(logPath: string, lines = 40): string {
   }
 }
 
-/** Starts `capacity-server --demo --demo-profile small` serving frontend/dist on free ports. */
-export async function startDemoServer(): Promise<DemoServer> {
+/**
+ * Starts `capacity-server --demo --demo-profile small` serving frontend/dist on free ports; with
+ * `demoAuth`, adds `--demo-auth` so the API wants UAA tokens from the simulator's UAA.
+ */
+export async function startDemoServer(options: { demoAuth?: boolean } = {}): Promise<DemoServer> {
   if (!existsSync(path.join(DIST, 'index.html'))) {
     throw new Error(`${DIST}/index.html is missing: run \`npm run build\` first.`);
   }
   const binary = serverBinary();
   const port = await ephemeralPort();
   const simPort = await consecutivePorts(5);
-  const logPath = path.join(os.tmpdir(), `capacity-server-e2e-${process.pid}.log`);
+  const logPath = path.join(os.tmpdir(), `capacity-server-e2e-${process.pid}${options.demoAuth ? '-auth' : ''}.log`);
   const log = openSync(logPath, 'w');
   const child = spawn(
     binary,
-    ['--demo', '--demo-profile', 'small', '--demo-sim-port', String(simPort), '--port', String(port), '--frontend-dir', DIST],
+    [
+      '--demo',
+      '--demo-profile',
+      'small',
+      '--demo-sim-port',
+      String(simPort),
+      '--port',
+      String(port),
+      '--frontend-dir',
+      DIST,
+      ...(options.demoAuth ? ['--demo-auth'] : []),
+    ],
     {
       cwd: REPO,
       // Every ?refresh=true re-collects, so the BOSH fault shows at once.

@@ -139,12 +139,69 @@ describe('ApiClient', () => {
 
   it('calls onUnauthorized on 401 (the seam for sign-in)', async () => {
     const onUnauthorized = vi.fn();
-    const client = new ApiClient({
-      fetch: async () => json({ error: 'unauthorized', details: 'token expired', code: 401 }, 401),
-      onUnauthorized,
-    });
+    const fetch = vi.fn(async () => json({ error: 'unauthorized', details: 'token expired', code: 401 }, 401));
+    const client = new ApiClient({ fetch, onUnauthorized });
     await expect(client.cells()).rejects.toMatchObject({ status: 401 });
-    expect(onUnauthorized).toHaveBeenCalledWith(expect.objectContaining({ details: 'token expired' }));
+    expect(onUnauthorized).toHaveBeenCalledWith(expect.objectContaining({ details: 'token expired' }), null);
+    // The handler did not renew anything: no retry.
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  describe('401 → renew → retry', () => {
+    const unauthorized = () => json({ error: 'unauthorized', details: 'invalid token: ExpiredSignature', code: 401 }, 401);
+
+    it('sends the request once more with the renewed token', async () => {
+      let token = 'old-token';
+      const fetch = vi
+        .fn<(url: RequestInfo | URL, init?: RequestInit) => Promise<Response>>()
+        .mockResolvedValueOnce(unauthorized())
+        .mockResolvedValueOnce(json({ verdict: { status: 'fits' } }));
+      const client = new ApiClient({ fetch });
+      client.setTokenProvider(() => token);
+      const renew = vi.fn(async () => {
+        token = 'new-token';
+        return true;
+      });
+      client.setUnauthorizedHandler(renew);
+      await expect(client.scenario({ scenario: { cell_count: 6 } })).resolves.toEqual({ verdict: { status: 'fits' } });
+      expect(renew).toHaveBeenCalledTimes(1);
+      expect(renew).toHaveBeenCalledWith(expect.objectContaining({ status: 401 }), 'old-token');
+      const sent = fetch.mock.calls.map(([, init]) => (init?.headers as Record<string, string>).Authorization);
+      expect(sent).toEqual(['Bearer old-token', 'Bearer new-token']);
+      // The POST body goes again, unchanged.
+      expect(fetch.mock.calls[1]?.[1]?.body).toBe('{"scenario":{"cell_count":6}}');
+      expect(fetch.mock.calls[1]?.[1]?.method).toBe('POST');
+    });
+
+    it('retries only once: a renewed token refused again is an error', async () => {
+      const fetch = vi.fn(async () => unauthorized());
+      const renew = vi.fn(async () => true);
+      const client = new ApiClient({ fetch, getToken: () => 'tok', onUnauthorized: renew });
+      await expect(client.dashboard()).rejects.toMatchObject({ status: 401, details: 'invalid token: ExpiredSignature' });
+      expect(fetch).toHaveBeenCalledTimes(2);
+      expect(renew).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not retry when the renewal failed, nor after the handler is removed', async () => {
+      const fetch = vi.fn(async () => unauthorized());
+      const renew = vi.fn(async () => false);
+      const client = new ApiClient({ fetch, getToken: () => 'tok', onUnauthorized: renew });
+      await expect(client.cells()).rejects.toMatchObject({ status: 401 });
+      expect(fetch).toHaveBeenCalledTimes(1);
+      client.setUnauthorizedHandler(null);
+      await expect(client.cells()).rejects.toMatchObject({ status: 401 });
+      expect(fetch).toHaveBeenCalledTimes(2);
+      expect(renew).toHaveBeenCalledTimes(1);
+    });
+
+    it('does not renew on 403: the role is missing, not the token', async () => {
+      const fetch = vi.fn(async () => json({ error: 'forbidden', details: 'needs the operator role', code: 403 }, 403));
+      const renew = vi.fn(async () => true);
+      const client = new ApiClient({ fetch, getToken: () => 'tok', onUnauthorized: renew });
+      await expect(client.importSnapshot({})).rejects.toMatchObject({ status: 403, summary: 'forbidden' });
+      expect(renew).not.toHaveBeenCalled();
+      expect(fetch).toHaveBeenCalledTimes(1);
+    });
   });
 
   it('explains a network failure', async () => {

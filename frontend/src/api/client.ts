@@ -1,6 +1,7 @@
 // The one place that talks HTTP to the capacity API: builds URLs from VITE_API_URL, attaches
-// credentials (a seam for UAA sign-in), parses the API's error JSON, retries "refresh in
-// progress", and reports download progress.
+// credentials (the seam UAA sign-in plugs into: a token provider, and a 401 handler that may
+// renew the token for one retry), parses the API's error JSON, retries "refresh in progress",
+// and reports download progress.
 
 import type {
   ApiErrorBody,
@@ -44,6 +45,12 @@ export class ApiError extends Error {
 /** Returns a bearer token, or null when not signed in. */
 export type TokenProvider = () => string | null | Promise<string | null>;
 
+/**
+ * Told about a 401 and the token the request carried; answering true (after renewing the token)
+ * sends the request once more with the provider's new token.
+ */
+export type UnauthorizedHandler = (error: ApiError, sentToken: string | null) => boolean | void | Promise<boolean | void>;
+
 /** Where a request is: waiting for the server, then receiving `bytes`. */
 export interface Progress {
   phase: 'waiting' | 'receiving';
@@ -64,8 +71,8 @@ export interface ClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   getToken?: TokenProvider;
-  /** Called on 401 so a sign-in flow can start. */
-  onUnauthorized?: (error: ApiError) => void;
+  /** Called on 401 so a sign-in flow can renew the token (and the request be retried once). */
+  onUnauthorized?: UnauthorizedHandler;
   /** Retries of a 503 that carries Retry-After (e.g. "refresh in progress"). */
   maxRetries?: number;
   /** Longest Retry-After honoured automatically (seconds). */
@@ -172,7 +179,7 @@ export class ApiClient {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private getToken: TokenProvider | null;
-  private readonly onUnauthorized: ((error: ApiError) => void) | null;
+  private onUnauthorized: UnauthorizedHandler | null;
   private readonly maxRetries: number;
   private readonly maxRetryAfter: number;
 
@@ -188,6 +195,11 @@ export class ApiClient {
   /** Installs the sign-in seam: every request carries `Authorization: Bearer <token>`. */
   setTokenProvider(provider: TokenProvider | null): void {
     this.getToken = provider;
+  }
+
+  /** Installs what a 401 does (renew the token and retry once, or start a sign-in). */
+  setUnauthorizedHandler(handler: UnauthorizedHandler | null): void {
+    this.onUnauthorized = handler;
   }
 
   url(path: string, params: Params = {}): string {
@@ -214,13 +226,14 @@ export class ApiClient {
     const url = this.url(path, options.refresh ? { ...params, refresh: true } : params);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const token = this.getToken ? await this.getToken() : null;
+    let token = this.getToken ? await this.getToken() : null;
     if (token) headers.Authorization = `Bearer ${token}`;
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       options.onProgress?.({ phase: 'waiting', bytes: 0 });
       let response: Response;
       try {
-        const init: RequestInit = { headers, signal: options.signal, credentials: 'same-origin' };
+        const init: RequestInit = { headers: { ...headers }, signal: options.signal, credentials: 'same-origin' };
         if (method !== 'GET') {
           init.method = method;
           init.body = body;
@@ -239,7 +252,17 @@ export class ApiClient {
         }
       }
       const error = await errorFromResponse(response);
-      if (error.status === 401) this.onUnauthorized?.(error);
+      if (error.status === 401 && this.onUnauthorized && !renewed) {
+        // Once per request: a token that is refused again right after renewal is not retried.
+        renewed = true;
+        if ((await this.onUnauthorized(error, token)) === true && !options.signal?.aborted) {
+          token = this.getToken ? await this.getToken() : null;
+          if (token) headers.Authorization = `Bearer ${token}`;
+          else delete headers.Authorization;
+          attempt--; // not one of the 503 retries
+          continue;
+        }
+      }
       const retryable =
         error.status === 503 && error.retryAfter !== null && error.retryAfter <= this.maxRetryAfter && attempt < this.maxRetries;
       if (!retryable) throw error;

@@ -206,9 +206,27 @@ export interface AppsResponse {
 
 export type HealthStatus = 'ok' | 'degraded' | 'error' | 'not_configured' | 'unknown';
 
-export interface HealthResponse {
+/** Sign-in settings of a UAA public client (authorization code with PKCE). */
+export interface UaaSignIn {
+  authorize_url: string;
+  token_url: string;
+  client_id: string;
+  /** Space-separated, e.g. `openid diego_capacity.viewer diego_capacity.operator`. */
+  scopes: string;
+}
+
+/** `auth` of `/api/health`: how the API authenticates callers. */
+export type AuthInfo = { mode: 'disabled' } | { mode: 'uaa'; uaa: UaaSignIn };
+
+/** `/api/health` for anyone: the status, the version and how to sign in. */
+export interface PublicHealthResponse {
   status: HealthStatus;
   version: string;
+  auth: AuthInfo;
+}
+
+/** `/api/health` for an authenticated caller (or any caller with authentication disabled). */
+export interface HealthResponse extends PublicHealthResponse {
   foundation: string;
   timestamp: string;
   cf_api: HealthStatus;

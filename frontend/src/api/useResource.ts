@@ -40,7 +40,7 @@ interface Request {
 /** The last answer per key of resources that asked to be kept: views reopen instantly. */
 const kept = new Map<string, { data: unknown; receivedAt: number }>();
 
-/** Forgets kept answers (tests; a later sign-out). */
+/** Forgets kept answers (tests; sign-out and session expiry). */
 export function clearResourceCache(): void {
   kept.clear();
 }
@@ -54,9 +54,11 @@ function toApiError(error: unknown): ApiError {
  * Loads `key` with `load`, cancelling the previous request when the key changes. Previous data
  * stays available while the next request runs, so a page can dim rather than blank. With
  * `keep`, the last answer for the key is shown at once on the next mount while it revalidates.
+ * With `enabled: false` nothing is requested (e.g. what the signed-in role may not do).
  */
-export function useResource<T>(key: string, load: Loader<T>, options: { keep?: boolean } = {}): Resource<T> {
+export function useResource<T>(key: string, load: Loader<T>, options: { keep?: boolean; enabled?: boolean } = {}): Resource<T> {
   const keep = options.keep ?? false;
+  const enabled = options.enabled ?? true;
   const loadRef = useRef(load);
   useEffect(() => {
     loadRef.current = load;
@@ -74,6 +76,7 @@ export function useResource<T>(key: string, load: Loader<T>, options: { keep?: b
   const ticket = `${request.nonce}:${key}`;
 
   useEffect(() => {
+    if (!enabled) return undefined;
     const controller = new AbortController();
     let lastReport = 0;
     const onProgress = (p: Progress) => {
@@ -108,11 +111,11 @@ export function useResource<T>(key: string, load: Loader<T>, options: { keep?: b
         if (!controller.signal.aborted) setActive(null);
       });
     return () => controller.abort();
-  }, [ticket, key, keep, request.refresh, request.nonce]);
+  }, [ticket, key, keep, enabled, request.refresh, request.nonce]);
 
   const refresh = useCallback(() => setRequest((r) => ({ nonce: r.nonce + 1, refresh: true })), []);
   const retry = useCallback(() => setRequest((r) => ({ nonce: r.nonce + 1, refresh: false })), []);
-  const loading = settled.ticket !== ticket;
+  const loading = enabled && settled.ticket !== ticket;
   return {
     data: settled.data,
     current: !loading && settled.error === undefined,

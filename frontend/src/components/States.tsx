@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ApiError, Progress } from '../api/client';
+import { accessHint } from '../auth/roles';
 import { formatBytes, formatDuration } from '../lib/format';
 import { useNow } from '../hooks/time';
 
@@ -39,8 +40,9 @@ interface ErrorProps {
   onRetry?: () => void;
 }
 
-/** A failed request, with the API's own message. */
+/** A failed request, with the API's own message (and, for 401 / 403, what to do about it). */
 export function ErrorState({ title, error, onRetry }: ErrorProps) {
+  const hint = accessHint(error);
   return (
     <div className="state state-error" role="alert">
       <h2>{title}</h2>
@@ -49,6 +51,7 @@ export function ErrorState({ title, error, onRetry }: ErrorProps) {
         {error.status > 0 && <span className="muted"> (HTTP {error.status})</span>}
       </p>
       {error.details && <p className="error-details">{error.details}</p>}
+      {hint && <p data-testid="access-hint">{hint}</p>}
       {error.retryAfter !== null && <p className="muted">The API suggests trying again in {formatDuration(error.retryAfter)}.</p>}
       {onRetry && (
         <button type="button" className="button" onClick={onRetry}>

@@ -2,8 +2,16 @@ import { ApiClient } from '../api/client';
 
 export type Handler = (url: URL, init?: RequestInit) => unknown | Response | Promise<unknown | Response>;
 
-/** A real ApiClient whose fetch answers from handlers keyed by path (given the request's init, for POST bodies); records every URL asked. */
-export function fakeApi(handlers: Record<string, Handler>) {
+/** `/api/health` of an API with authentication disabled (the default answer of fakeApi). */
+export const HEALTH_AUTH_DISABLED = { status: 'ok', version: 'test', auth: { mode: 'disabled' } };
+
+/**
+ * A real ApiClient whose fetch answers from handlers keyed by path (given the request's init, for
+ * POST bodies); records every URL asked. `/api/health` says authentication is disabled unless a
+ * handler says otherwise.
+ */
+export function fakeApi(given: Record<string, Handler>) {
+  const handlers: Record<string, Handler> = { '/api/health': () => HEALTH_AUTH_DISABLED, ...given };
   const calls: URL[] = [];
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input), 'http://dashboard.test');

@@ -3,6 +3,8 @@ import { useApiClient } from '../api/context';
 import { ApiError, type RequestOptions } from '../api/client';
 import type { Fix, HostLayer, ScenarioInput } from '../api/types';
 import { useResource } from '../api/useResource';
+import { useAccess } from '../auth/context';
+import { accessHint, OPERATOR_SCOPE } from '../auth/roles';
 import { DegradedBanner } from '../components/Banner';
 import { Freshness } from '../components/Freshness';
 import { ErrorState, LoadingState } from '../components/States';
@@ -38,13 +40,19 @@ function describeHosts(layer: HostLayer | null | undefined): string | null {
 function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     const fields = error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-    return `${error.summary}${error.status > 0 ? ` (HTTP ${error.status})` : ''}: ${fields || error.details}`;
+    const hint = accessHint(error);
+    return `${error.summary}${error.status > 0 ? ` (HTTP ${error.status})` : ''}: ${fields || error.details}${hint ? ` ${hint}` : ''}`;
   }
   return error instanceof Error ? error.message : String(error);
 }
 
 export default function Planning() {
   const client = useApiClient();
+  const access = useAccess();
+  // A viewer may look at the form but not evaluate or import: the API refuses both (403).
+  const locked = access.canOperate
+    ? null
+    : `Evaluating needs the ${OPERATOR_SCOPE} scope, which ${access.user?.name ? `${access.user.name}’s` : 'your'} token does not have.`;
   const location = useLocation();
   const [inputs, setInputs] = useState<PlanningInputs>(() => fromScenario(parseScenarioParam(location.params.get('scenario'))));
   const [source, setSource] = useState<'live' | 'snapshot'>(() => keptSource().source);
@@ -73,10 +81,10 @@ export default function Planning() {
   const [submitted, setSubmitted] = useState(() => scenarioJson);
 
   useEffect(() => {
-    if (!auto || !valid || scenarioJson === submitted) return undefined;
+    if (!auto || locked || !valid || scenarioJson === submitted) return undefined;
     const timer = setTimeout(() => setSubmitted(scenarioJson), AUTO_EVALUATE_MS);
     return () => clearTimeout(timer);
-  }, [auto, valid, scenarioJson, submitted]);
+  }, [auto, locked, valid, scenarioJson, submitted]);
 
   // The evaluated scenario goes into the URL, so a plan can be shared (an imported snapshot is not).
   useEffect(() => {
@@ -95,7 +103,7 @@ export default function Planning() {
     },
     [client, submitted, snapshot],
   );
-  const result = useResource(`scenario:${sourceKey}:${submitted}`, load);
+  const result = useResource(`scenario:${sourceKey}:${submitted}`, load, { enabled: !locked });
   const data = result.data;
   const upToDate = submitted === scenarioJson;
 
@@ -104,6 +112,7 @@ export default function Planning() {
   const evaluating = result.loading;
 
   const evaluate = () => {
+    if (locked) return;
     if (!valid) {
       setNotice(
         `Fix the marked inputs first: ${Object.entries(conversion.errors)
@@ -187,7 +196,18 @@ export default function Planning() {
         )}
       </header>
       {data?.metadata && !snapshot && <DegradedBanner metadata={data.metadata} />}
+      {locked && (
+        <div className="banner banner-warning" role="note" data-testid="operator-only">
+          <p className="banner-heading">Read-only: planning needs the operator role.</p>
+          <p>
+            You are signed in{access.user?.name ? ` as ${access.user.name}` : ''} with the viewer role. Evaluating a scenario and importing
+            a snapshot need the <code>{OPERATOR_SCOPE}</code> scope, and the API refuses them without it (HTTP 403). Exporting the live
+            snapshot still works. Ask your UAA administrator for <code>{OPERATOR_SCOPE}</code>, then sign in again.
+          </p>
+        </div>
+      )}
       <SourcePanel
+        locked={locked !== null}
         source={source}
         imported={imported}
         onSource={(next) => chooseSource(next, imported)}
@@ -215,6 +235,7 @@ export default function Planning() {
           placeholders={placeholders}
           sourceHosts={describeHosts(snapshot?.hosts)}
           evaluating={evaluating}
+          locked={locked}
           auto={auto}
           onAuto={setAuto}
           onEvaluate={evaluate}
@@ -227,17 +248,19 @@ export default function Planning() {
         <div className="planning-output">
           <div className="results-toolbar">
             <p className="muted" data-testid="evaluation-status" aria-live="polite">
-              {evaluating
-                ? 'Evaluating…'
-                : !valid
-                  ? 'Some inputs need fixing before this can be evaluated.'
-                  : !upToDate
-                    ? auto
-                      ? 'Evaluating once typing pauses…'
-                      : 'Inputs changed: press Evaluate.'
-                    : data
-                      ? `Showing ${snapshot ? `snapshot ${snapshot.name}` : 'the live foundation'}.`
-                      : ''}
+              {locked
+                ? 'Not evaluated: your role may not plan.'
+                : evaluating
+                  ? 'Evaluating…'
+                  : !valid
+                    ? 'Some inputs need fixing before this can be evaluated.'
+                    : !upToDate
+                      ? auto
+                        ? 'Evaluating once typing pauses…'
+                        : 'Inputs changed: press Evaluate.'
+                      : data
+                        ? `Showing ${snapshot ? `snapshot ${snapshot.name}` : 'the live foundation'}.`
+                        : ''}
             </p>
             <button type="button" className="button" onClick={exportReport} disabled={!data || !result.current} data-testid="export-report">
               Export report
@@ -262,6 +285,7 @@ export default function Planning() {
                 </ul>
               )}
               {result.error.fields.length === 0 && result.error.details && <p className="banner-reason">{result.error.details}</p>}
+              {accessHint(result.error) && <p data-testid="access-hint">{accessHint(result.error)}</p>}
             </div>
           )}
           {!data && evaluating && <LoadingState what="the plan" progress={result.progress} startedAt={result.startedAt} />}
@@ -276,6 +300,8 @@ export default function Planning() {
 }
 
 interface SourcePanelProps {
+  /** The user's role may not import (the API would refuse it). */
+  locked: boolean;
   source: 'live' | 'snapshot';
   imported: Imported | null;
   onSource: (source: 'live' | 'snapshot') => void;
@@ -284,7 +310,7 @@ interface SourcePanelProps {
 }
 
 /** Live foundation or an imported snapshot; import and export of snapshots. */
-function SourcePanel({ source, imported, onSource, onImported, onNotice }: SourcePanelProps) {
+function SourcePanel({ locked, source, imported, onSource, onImported, onNotice }: SourcePanelProps) {
   const client = useApiClient();
   const fileId = useId();
   const [busy, setBusy] = useState<'import' | 'export' | null>(null);
@@ -363,7 +389,7 @@ function SourcePanel({ source, imported, onSource, onImported, onNotice }: Sourc
             id={fileId}
             type="file"
             accept="application/json,.json"
-            disabled={busy === 'import'}
+            disabled={busy === 'import' || locked}
             data-testid="snapshot-file"
             onChange={(e) => {
               const file = e.target.files?.[0];

@@ -30,6 +30,8 @@ interface PlanningFormProps {
   /** Hosts the data source already has (an imported snapshot's), used when none are entered. */
   sourceHosts: string | null;
   evaluating: boolean;
+  /** Why this user may not evaluate (the role lacks the operator scope); null when they may. */
+  locked: string | null;
   auto: boolean;
   onAuto: (auto: boolean) => void;
   onEvaluate: () => void;
@@ -103,8 +105,9 @@ function Group({ legend, tip, children, className = '' }: { legend: string; tip?
 
 /** The scenario's inputs: scope and cells, memory model, workload, hosts, targets. */
 export function PlanningForm(props: PlanningFormProps) {
-  const { inputs, onChange, errors, segments, placeholders, evaluating } = props;
+  const { inputs, onChange, errors, segments, placeholders, evaluating, locked } = props;
   const segmentId = useId();
+  const lockedId = useId();
   const presetId = useId();
   const set = (changes: Partial<PlanningInputs>) => onChange({ ...inputs, ...changes });
   const choice = presetOf(inputs);
@@ -113,7 +116,7 @@ export function PlanningForm(props: PlanningFormProps) {
   );
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    props.onEvaluate();
+    if (!locked) props.onEvaluate();
   };
   const selected = inputs.segment && !segments.some((s) => s.name === inputs.segment) ? [{ name: inputs.segment, cells: 0 }] : [];
   return (
@@ -184,15 +187,33 @@ export function PlanningForm(props: PlanningFormProps) {
         </div>
       </Group>
       <div className="form-actions">
-        <button type="submit" className="button" disabled={evaluating} aria-busy={evaluating} data-testid="evaluate">
+        <button
+          type="submit"
+          className="button"
+          disabled={evaluating || locked !== null}
+          aria-busy={evaluating}
+          aria-describedby={locked ? lockedId : undefined}
+          data-testid="evaluate"
+        >
           {evaluating ? 'Evaluating…' : 'Evaluate'}
         </button>
         <button type="button" className="button button-secondary" onClick={props.onReset} data-testid="reset">
           Reset to today
         </button>
         <label className="checkbox">
-          <input type="checkbox" checked={props.auto} onChange={(e) => props.onAuto(e.target.checked)} /> Evaluate as I type
+          <input
+            type="checkbox"
+            checked={props.auto && !locked}
+            disabled={locked !== null}
+            onChange={(e) => props.onAuto(e.target.checked)}
+          />{' '}
+          Evaluate as I type
         </label>
+        {locked && (
+          <p id={lockedId} className="field-hint" data-testid="evaluate-locked">
+            {locked}
+          </p>
+        )}
       </div>
     </form>
   );

@@ -27,7 +27,7 @@ export function keepSource(next: KeptSource): void {
   kept = next;
 }
 
-/** Forgets the import (tests; a later sign-out). */
+/** Forgets the import (tests; sign-out and session expiry). */
 export function forgetSource(): void {
   kept = { source: 'live', imported: null };
 }
