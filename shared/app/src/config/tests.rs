@@ -114,3 +114,34 @@ fn authentication_is_on_by_default_and_needs_an_issuer() {
     let err = Config::load(&settings(&pairs)).unwrap_err().to_string();
     assert!(err.starts_with("API_KEYS is invalid") && !err.contains("not-hex-secret-ish"), "{err}");
 }
+
+/// `cf push` with the shipped manifest, its placeholders filled and the bound service's
+/// credentials, must give a server that starts with authentication on.
+#[test]
+fn the_cloud_foundry_manifest_configures_a_server_with_authentication() {
+    let manifest = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../manifest.yml"));
+    let env_block = manifest.split("    env:\n").nth(1).expect("manifest.yml has an env block");
+    let mut pairs: Vec<(String, String)> = env_block
+        .lines()
+        .take_while(|line| line.starts_with("      "))
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.trim().split_once(": "))
+        .map(|(key, value)| {
+            let value = match value.trim_matches('"') {
+                "((cf_api_url))" => "https://api.sys.example.com",
+                "((auth_issuer))" => "https://uaa.sys.example.com/oauth/token",
+                "((bosh_environment))" => "10.0.0.6",
+                v if v.starts_with("((") => "prod-east",
+                v => v,
+            };
+            (key.to_owned(), value.to_owned())
+        })
+        .collect();
+    assert!(pairs.iter().any(|(k, _)| k == "CF_API_URL"), "{pairs:?}");
+    pairs.push(("CF_PASSWORD".to_owned(), "from-the-service".to_owned()));
+    pairs.push(("BOSH_CLIENT_SECRET".to_owned(), "from-the-service".to_owned()));
+    let (config, _) = Config::load(&Settings::default().with_layer(pairs)).unwrap();
+    let AuthConfig::Uaa(uaa) = &config.auth else { panic!("authentication is off") };
+    assert_eq!(uaa.tokens.issuer, "https://uaa.sys.example.com/oauth/token");
+    assert!(config.bosh.is_some());
+}
