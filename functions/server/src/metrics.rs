@@ -25,10 +25,13 @@ struct Histogram {
     sum: f64,
 }
 
+/// Route template → (method, status) → latency histogram.
+type RequestHistograms = BTreeMap<String, BTreeMap<(&'static str, u16), Histogram>>;
+
 /// HTTP request counters per route template, method and status.
 #[derive(Debug, Default)]
 pub(crate) struct HttpMetrics {
-    requests: Mutex<BTreeMap<(String, &'static str, u16), Histogram>>,
+    requests: Mutex<RequestHistograms>,
 }
 
 /// Methods as static labels (anything else is `other`): no allocation per request.
@@ -47,11 +50,12 @@ fn method_label(method: &http::Method) -> &'static str {
 impl HttpMetrics {
     fn observe(&self, route: &str, method: &'static str, status: u16, seconds: f64) {
         let mut requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        // The key is built only the first time a route, method and status combination is seen.
-        let h = match requests.iter_mut().find(|((r, m, s), _)| r == route && *m == method && *s == status) {
-            Some((_, h)) => h,
-            None => requests.entry((route.to_owned(), method, status)).or_default(),
-        };
+        // The route's key is allocated only the first time the route is seen.
+        if !requests.contains_key(route) {
+            requests.insert(route.to_owned(), BTreeMap::new());
+        }
+        let Some(by_status) = requests.get_mut(route) else { return };
+        let h = by_status.entry((method, status)).or_default();
         h.count += 1;
         h.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -98,7 +102,10 @@ pub(crate) async fn render(State(state): State<MetricsState>) -> impl IntoRespon
     let mut out = String::with_capacity(4096);
     let requests = state.http.requests.lock().unwrap_or_else(PoisonError::into_inner).clone();
     header_lines(&mut out, "capacity_http_requests_total", "counter", "HTTP requests by route, method and status.");
-    for ((route, method, status), h) in &requests {
+    let series = || {
+        requests.iter().flat_map(|(route, m)| m.iter().map(move |(&(method, status), h)| (route, method, status, h)))
+    };
+    for (route, method, status, h) in series() {
         let _ = writeln!(
             out,
             "capacity_http_requests_total{{route=\"{}\",method=\"{method}\",status=\"{status}\"}} {}",
@@ -108,8 +115,8 @@ pub(crate) async fn render(State(state): State<MetricsState>) -> impl IntoRespon
     }
     header_lines(&mut out, "capacity_http_request_duration_seconds", "histogram", "HTTP request latency.");
     let mut by_route: BTreeMap<(&str, &'static str), Histogram> = BTreeMap::new();
-    for ((route, method, _), h) in &requests {
-        let agg = by_route.entry((route, method)).or_default();
+    for (route, method, _, h) in series() {
+        let agg = by_route.entry((route.as_str(), method)).or_default();
         agg.count += h.count;
         agg.sum += h.sum;
         for (a, b) in agg.buckets.iter_mut().zip(h.buckets) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use capacity_core::snapshot::{RepCell, RepSnapshot};
 use reqwest::{StatusCode, header};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::clip;
@@ -44,11 +45,13 @@ pub struct LogCacheClient {
     tokens: Arc<TokenManager>,
 }
 
+/// `M` is what a sample's `metric` (its labels) is read into: every label, or only those needed.
 #[derive(Deserialize)]
-struct QueryResponse {
+#[serde(bound = "M: DeserializeOwned")]
+struct QueryResponse<M> {
     status: String,
     #[serde(default)]
-    data: Option<QueryData>,
+    data: Option<QueryData<M>>,
     #[serde(default, rename = "errorType")]
     error_type: Option<String>,
     #[serde(default)]
@@ -56,16 +59,18 @@ struct QueryResponse {
 }
 
 #[derive(Deserialize)]
-struct QueryData {
+#[serde(bound = "M: DeserializeOwned")]
+struct QueryData<M> {
     #[serde(rename = "resultType")]
     result_type: String,
     #[serde(default)]
-    result: Vec<VectorSample>,
+    result: Vec<VectorSample<M>>,
 }
 
 #[derive(Deserialize)]
-struct VectorSample {
-    metric: BTreeMap<String, String>,
+#[serde(bound = "M: DeserializeOwned")]
+struct VectorSample<M> {
+    metric: M,
     value: (f64, String),
 }
 
@@ -88,6 +93,13 @@ impl LogCacheClient {
     /// Runs a PromQL instant query and returns its vector samples. Log Cache answers 404 for any
     /// authentication problem, so a 404 renews the token once before it counts as a failure.
     pub async fn query(&self, promql: &str) -> Result<Vec<Sample>, ClientError> {
+        let samples = self.query_as::<BTreeMap<String, String>>(promql).await?;
+        Ok(samples.into_iter().map(|(labels, value)| Sample { labels, value }).collect())
+    }
+
+    /// Like [`Self::query`], reading each sample's labels into `M`: a struct of the labels
+    /// wanted skips the others without allocating them.
+    pub async fn query_as<M: DeserializeOwned>(&self, promql: &str) -> Result<Vec<(M, f64)>, ClientError> {
         let mut url = self.base.join("api/v1/query").map_err(|e| ClientError::Config(e.to_string()))?;
         url.query_pairs_mut().append_pair("query", promql);
         let mut renewed = false;
@@ -113,7 +125,7 @@ impl LogCacheClient {
                             .to_owned(),
                 });
             }
-            let parsed: Result<QueryResponse, _> = decode(upstream::LOG_CACHE, QUERY_ROUTE, &body);
+            let parsed: Result<QueryResponse<M>, _> = decode(upstream::LOG_CACHE, QUERY_ROUTE, &body);
             return match parsed {
                 Ok(r) if status.is_success() && r.status == "success" => samples(r),
                 Ok(r) => Err(ClientError::Status {
@@ -168,7 +180,7 @@ impl LogCacheClient {
     }
 }
 
-fn samples(response: QueryResponse) -> Result<Vec<Sample>, ClientError> {
+fn samples<M>(response: QueryResponse<M>) -> Result<Vec<(M, f64)>, ClientError> {
     let Some(data) = response.data else { return Ok(Vec::new()) };
     if data.result_type != "vector" {
         return Err(ClientError::Protocol {
@@ -180,7 +192,7 @@ fn samples(response: QueryResponse) -> Result<Vec<Sample>, ClientError> {
     Ok(data
         .result
         .into_iter()
-        .filter_map(|s| s.value.1.trim().parse::<f64>().ok().map(|value| Sample { labels: s.metric, value }))
+        .filter_map(|s| s.value.1.trim().parse::<f64>().ok().map(|value| (s.metric, value)))
         .collect())
 }
 

@@ -25,6 +25,7 @@ impl CfClient {
     /// ones have no metrics yet). If Log Cache fails, every started process falls back to stats.
     pub async fn snapshot(&self, now: i64, usage: UsageSource<'_>) -> Result<CfSnapshot, ClientError> {
         let embed = matches!(usage, UsageSource::LogCache(_));
+        let started = std::time::Instant::now();
         let (organizations, spaces, segments, apps, (processes, states)) = tokio::try_join!(
             self.organizations(),
             self.spaces(),
@@ -45,10 +46,19 @@ impl CfClient {
             processes,
             warnings: Vec::new(),
         };
+        let lists_ms = started.elapsed().as_millis();
         if let UsageSource::LogCache(log_cache) = usage {
             self.usage_from_log_cache(&mut snapshot, &states, log_cache).await;
         }
+        let log_cache_ms = started.elapsed().as_millis() - lists_ms;
         self.fill_stats(&mut snapshot).await?;
+        // Where a slow crawl spends its time, for operators tuning CF_STATS_CONCURRENCY.
+        tracing::info!(
+            lists_ms,
+            log_cache_ms,
+            stats_ms = started.elapsed().as_millis() - lists_ms - log_cache_ms,
+            "CF crawl phases"
+        );
         Ok(snapshot)
     }
 

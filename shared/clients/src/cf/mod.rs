@@ -1,6 +1,7 @@
 //! Cloud Controller v3: discovery, authenticated requests, pagination and the snapshot crawl.
 
 mod collect;
+mod pages;
 mod usage;
 
 pub use usage::APPS_PER_QUERY;
@@ -129,30 +130,7 @@ impl CfClient {
         self.get_url(route, &url).await
     }
 
-    /// Lists every resource of a paginated endpoint, following `pagination.next.href`.
-    /// `path` must not carry `per_page`; it is added here.
-    pub async fn list<T: DeserializeOwned>(&self, route: &'static str, path: &str) -> Result<Vec<T>, ClientError> {
-        let separator = if path.contains('?') { '&' } else { '?' };
-        let mut url = self.url(route, &format!("{path}{separator}per_page={}", self.per_page))?;
-        let mut all = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        loop {
-            if !seen.insert(url.to_string()) {
-                return Err(self.protocol(route, "pagination loops back to a page already read"));
-            }
-            let page: wire::Page<T> = self.get_url(route, &url).await?;
-            if let (true, Some(total)) = (all.is_empty(), page.pagination.total_results) {
-                all.reserve(usize::try_from(total).unwrap_or(0).min(1_000_000));
-            }
-            all.extend(page.resources);
-            match page.pagination.next {
-                Some(next) => url = self.same_origin(route, &next.href)?,
-                None => return Ok(all),
-            }
-        }
-    }
-
-    async fn get_url<T: DeserializeOwned>(&self, route: &'static str, url: &Url) -> Result<T, ClientError> {
+    pub(crate) async fn get_url<T: DeserializeOwned>(&self, route: &'static str, url: &Url) -> Result<T, ClientError> {
         let mut reauthenticated = false;
         loop {
             let token = self.tokens.bearer().await?;
@@ -179,7 +157,7 @@ impl CfClient {
         }
     }
 
-    fn url(&self, route: &'static str, path_and_query: &str) -> Result<Url, ClientError> {
+    pub(crate) fn url(&self, route: &'static str, path_and_query: &str) -> Result<Url, ClientError> {
         self.base
             .join(path_and_query.trim_start_matches('/'))
             .map_err(|e| self.protocol(route, &format!("bad path: {e}")))
@@ -187,7 +165,7 @@ impl CfClient {
 
     /// CC builds `next.href` from its external URL. We keep only its path and query and send them
     /// to the API we were configured with, so a token never travels to a host we did not choose.
-    fn same_origin(&self, route: &'static str, href: &str) -> Result<Url, ClientError> {
+    pub(crate) fn same_origin(&self, route: &'static str, href: &str) -> Result<Url, ClientError> {
         let next = Url::parse(href).map_err(|_| self.protocol(route, "pagination.next.href is not a URL"))?;
         let mut url = self.base.clone();
         let base_path = self.base.path().trim_end_matches('/');
@@ -205,7 +183,7 @@ impl CfClient {
         Ok(url)
     }
 
-    fn protocol(&self, route: &'static str, reason: &str) -> ClientError {
+    pub(crate) fn protocol(&self, route: &'static str, reason: &str) -> ClientError {
         ClientError::Protocol { upstream: upstream::CF, route, reason: reason.to_owned() }
     }
 }

@@ -43,6 +43,8 @@ pub(crate) struct Pagination {
     #[serde(default)]
     pub(crate) total_results: Option<u64>,
     #[serde(default)]
+    pub(crate) total_pages: Option<u64>,
+    #[serde(default)]
     pub(crate) next: Option<Href>,
 }
 
