@@ -25,7 +25,8 @@ impl CfClient {
     pub async fn list<T: DeserializeOwned>(&self, route: &'static str, path: &str) -> Result<Vec<T>, ClientError> {
         let separator = if path.contains('?') { '&' } else { '?' };
         let first_url = self.url(route, &format!("{path}{separator}per_page={}", self.per_page))?;
-        let first: wire::Page<T> = self.get_url(route, &first_url).await?;
+        // Boxed: request futures are large, and every list of the crawl holds some at once.
+        let first: wire::Page<T> = Box::pin(self.get_url(route, &first_url)).await?;
         let Some(next) = first.pagination.next.as_ref() else { return Ok(first.resources) };
         let next = self.same_origin(route, &next.href)?;
         let mut all = first.resources;
@@ -33,7 +34,7 @@ impl CfClient {
             all.reserve(usize::try_from(first.pagination.total_results.unwrap_or(0)).unwrap_or(0).min(1_000_000));
             let urls: Vec<Url> = (2..=last).map(|page| with_page(&next, page)).collect();
             let mut pages = stream::iter(urls)
-                .map(|url| async move { self.get_url::<wire::Page<T>>(route, &url).await })
+                .map(|url| async move { Box::pin(self.get_url::<wire::Page<T>>(route, &url)).await })
                 .buffered(CONCURRENT_PAGES);
             let mut read = 1;
             while let Some(page) = pages.try_next().await? {
@@ -47,7 +48,7 @@ impl CfClient {
             }
             return Ok(all);
         }
-        self.follow_next(route, next, first_url, all).await
+        Box::pin(self.follow_next(route, next, first_url, all)).await
     }
 
     /// The last page number, when the pages can be read by number.
