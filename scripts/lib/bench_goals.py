@@ -54,9 +54,9 @@ LIMITS = {
     ),
     "zip": (
         "Every function links the whole app layer: the DynamoDB and Secrets Manager SDK clients, rustls "
-        "with aws-lc-rs (shared with the AWS SDK's HTTPS client), jsonwebtoken and the planning core, built "
-        "for speed (`opt-level = 3`). Splitting the app layer per function or building the Lambdas for size "
-        "(`opt-level = \"s\"`) are the next steps; neither is measured yet."
+        "with aws-lc-rs (shared with the AWS SDK's HTTPS client), jsonwebtoken and the planning core. The "
+        "AWS SDK crates are already built for size (Cargo.toml); the next step is splitting the app layer so "
+        "that read-only functions do not link planning and import."
     ),
 }
 
