@@ -88,9 +88,8 @@ export interface NMinusOne {
   fits: boolean;
 }
 
-export interface Segment {
-  name: string;
-  guid: string | null;
+/** The memory figures a segment and the whole foundation share. */
+export interface CapacityFigures {
   cells: number;
   cells_without_capacity: number;
   capacity_mb: number;
@@ -101,6 +100,11 @@ export interface Segment {
   allocated_percent: number | null;
   used_percent: number | null;
   requested_mb: number;
+}
+
+export interface Segment extends CapacityFigures {
+  name: string;
+  guid: string | null;
   apps_started: number;
   instance_states: InstanceCounts;
   largest_cell_mb: number;
@@ -109,17 +113,7 @@ export interface Segment {
   avg_cpu_percent: number | null;
 }
 
-export interface Totals {
-  cells: number;
-  cells_without_capacity: number;
-  capacity_mb: number;
-  allocated_mb: number;
-  allocated_instances_mb: number;
-  used_mb: number;
-  free_mb: number;
-  allocated_percent: number | null;
-  used_percent: number | null;
-  requested_mb: number;
+export interface Totals extends CapacityFigures {
   free_chunks: number;
   chunk_mb: number;
   avg_cpu_percent: number | null;
